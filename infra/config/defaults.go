@@ -1,0 +1,62 @@
+package config
+
+// The defaults, in one place. They are the production sizing plan (DESIGN.md "The sizing plan",
+// from the deployment plan); stack files set only what differs. Pulumi.yaml declares the same
+// defaults for the CLI, and a test holds the two equal.
+
+const (
+	DefaultEnvironment          = EnvStaging
+	DefaultDRRegion             = "cn-north-1"
+	DefaultVPCCIDR              = "10.40.0.0/16"
+	DefaultAvailabilityZones    = 3
+	DefaultNATGateways          = NATPerAZ
+	DefaultFlowLogRetentionDays = 90
+	DefaultCacheEngineVersion   = "7.1"
+)
+
+// DefaultNodePools is the sizing plan. Database counts are per AZ (one node group per AZ).
+func DefaultNodePools() map[Tier]NodePool {
+	return map[Tier]NodePool{
+		TierGateway:    {Min: 2, Desired: 2, Max: 4, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
+		TierAgents:     {Min: 4, Desired: 4, Max: 8, VCPU: 8, MemoryGiB: 16, Arch: ArchX86},
+		TierBusiness:   {Min: 6, Desired: 6, Max: 12, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
+		TierDatabase:   {Min: 1, Desired: 1, Max: 2, VCPU: 8, MemoryGiB: 32, Arch: ArchX86},
+		TierMonitoring: {Min: 2, Desired: 2, Max: 4, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
+	}
+}
+
+// DefaultCache is Redis, one primary and two replicas (one per AZ), 4 vCPU / 16 GiB class.
+func DefaultCache() Cache {
+	return Cache{Nodes: 3, VCPU: 4, MemoryGiB: 16, Engine: EngineRedis, EngineVersion: DefaultCacheEngineVersion}
+}
+
+// DefaultServices are the nine workloads of the deployment automation.
+func DefaultServices() []Service {
+	return []Service{
+		{Name: "api-gateway", Tier: TierGateway, SLO: SLOCore, Port: 8080, Cache: true},
+		{Name: "xiaoai", Tier: TierAgents, SLO: SLOAgent, Port: 8001, Database: true, Cache: true},
+		{Name: "xiaoke", Tier: TierAgents, SLO: SLOAgent, Port: 8002, Database: true, Cache: true},
+		{Name: "laoke", Tier: TierAgents, SLO: SLOAgent, Port: 8003, Database: true, Cache: true},
+		{Name: "soer", Tier: TierAgents, SLO: SLOAgent, Port: 8004, Database: true, Cache: true},
+		{Name: "user-management", Tier: TierBusiness, SLO: SLOCore, Port: 8010, Database: true, Cache: true},
+		{Name: "unified-health-data", Tier: TierBusiness, SLO: SLOCore, Port: 8020, Database: true, Cache: true},
+		{Name: "unified-knowledge", Tier: TierBusiness, SLO: SLOSupport, Port: 8030, Database: true, Cache: true},
+		{Name: "blockchain", Tier: TierBusiness, SLO: SLOSupport, Port: 8040, Database: true},
+	}
+}
+
+// Default returns the platform with every default applied, for a region (the region picks types).
+func Default() Platform {
+	return Platform{
+		Project:              Namespace,
+		Environment:          DefaultEnvironment,
+		Protect:              false,
+		VPCCIDR:              DefaultVPCCIDR,
+		AvailabilityZones:    DefaultAvailabilityZones,
+		NATGateways:          DefaultNATGateways,
+		FlowLogRetentionDays: DefaultFlowLogRetentionDays,
+		NodePools:            DefaultNodePools(),
+		Cache:                DefaultCache(),
+		Services:             DefaultServices(),
+	}
+}

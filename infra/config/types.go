@@ -1,0 +1,193 @@
+// Package config turns stack configuration into a typed, defaulted and validated Platform.
+//
+// Data flows one way: Pulumi config (strings, JSON for objects) → Parse → Platform. Defaults are
+// applied once (defaults.go), then every validation runs and all violations come back together,
+// each addressed by its field path (validate.go). No component reads Pulumi config itself.
+package config
+
+// Namespace is the Pulumi config namespace of every key this program owns.
+const Namespace = "suoke-platform"
+
+// Environment is what a stack is for; it decides the guard rails (protection, AZ count, NAT).
+type Environment string
+
+const (
+	EnvProd    Environment = "prod"
+	EnvStaging Environment = "staging"
+	// EnvDR is the disaster-recovery copy of prod, built in drRegion from prod's backups.
+	EnvDR Environment = "dr"
+)
+
+// AllEnvironments lists the supported environments, for error messages.
+func AllEnvironments() []string { return []string{string(EnvProd), string(EnvStaging), string(EnvDR)} }
+
+// ProductionLike reports whether the environment carries real users or their data (prod and dr).
+func (e Environment) ProductionLike() bool { return e == EnvProd || e == EnvDR }
+
+// NATMode is how many NAT gateways the VPC gets.
+type NATMode string
+
+const (
+	// NATPerAZ keeps egress alive through an AZ outage: one NAT gateway per AZ.
+	NATPerAZ NATMode = "perAz"
+	// NATSingle saves cost where an AZ outage may take egress down (staging).
+	NATSingle NATMode = "single"
+)
+
+// AllNATModes lists the supported NAT modes.
+func AllNATModes() []string { return []string{string(NATPerAZ), string(NATSingle)} }
+
+// Arch is a CPU architecture as EC2 names it.
+type Arch string
+
+const (
+	ArchX86 Arch = "x86_64"
+	ArchARM Arch = "arm64"
+)
+
+// AllArchs lists the supported CPU architectures.
+func AllArchs() []string { return []string{string(ArchX86), string(ArchARM)} }
+
+// Tier is a node pool of the sizing plan.
+type Tier string
+
+const (
+	TierGateway    Tier = "gateway"
+	TierAgents     Tier = "agents"
+	TierBusiness   Tier = "business"
+	TierDatabase   Tier = "database"
+	TierMonitoring Tier = "monitoring"
+)
+
+// AllTiers lists the node pools in the order the plan prints them.
+func AllTiers() []Tier {
+	return []Tier{TierGateway, TierAgents, TierBusiness, TierDatabase, TierMonitoring}
+}
+
+func tierNames() []string {
+	out := make([]string, 0, len(AllTiers()))
+	for _, t := range AllTiers() {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+// WorkloadTiers are the pools that run our services (the others run platform software).
+func WorkloadTiers() []Tier { return []Tier{TierGateway, TierAgents, TierBusiness} }
+
+// SLOClass is a service's availability class.
+type SLOClass string
+
+const (
+	SLOCore    SLOClass = "core"
+	SLOAgent   SLOClass = "agent"
+	SLOSupport SLOClass = "support"
+)
+
+// AllSLOClasses lists the SLO classes.
+func AllSLOClasses() []string { return []string{string(SLOCore), string(SLOAgent), string(SLOSupport)} }
+
+// Objective is the monthly availability target of the class, as a fraction
+// (source: the operations plan's SLOs, DESIGN.md "Monitoring content").
+func (c SLOClass) Objective() float64 {
+	switch c {
+	case SLOCore:
+		return 0.999
+	case SLOAgent:
+		return 0.995
+	default:
+		return 0.990
+	}
+}
+
+// CacheEngine is the ElastiCache engine.
+type CacheEngine string
+
+const (
+	EngineRedis  CacheEngine = "redis"
+	EngineValkey CacheEngine = "valkey"
+)
+
+// AllCacheEngines lists the supported cache engines.
+func AllCacheEngines() []string { return []string{string(EngineRedis), string(EngineValkey)} }
+
+// NodePool is one tier's managed node group(s).
+type NodePool struct {
+	// Min, Desired, Max are node counts. For the database pool they are per AZ (one group per AZ,
+	// since EBS volumes are zonal); for the others they span all AZs.
+	Min     int
+	Desired int
+	Max     int
+	// VCPU and MemoryGiB are the plan's per-node size; the instance type must meet them.
+	VCPU      int
+	MemoryGiB int
+	Arch      Arch
+	// InstanceType is set explicitly or resolved from the catalog (cheapest type that fits).
+	InstanceType string
+	// InstanceTypeExplicit records whether config set the type (true) or the catalog picked it.
+	InstanceTypeExplicit bool
+	// Reason explains a size above the sizing plan; required where desired exceeds the plan in prod.
+	Reason string
+}
+
+// Cache is the ElastiCache replication group.
+type Cache struct {
+	// Nodes is the total node count: one primary, the rest replicas, spread over the AZs.
+	Nodes         int
+	VCPU          int
+	MemoryGiB     int
+	NodeType      string
+	NodeTypeSet   bool
+	Engine        CacheEngine
+	EngineVersion string
+}
+
+// Service is one workload of the platform.
+type Service struct {
+	Name string
+	Tier Tier
+	SLO  SLOClass
+	Port int
+	// Database: the service gets its own PostgreSQL database and owner role.
+	Database bool
+	// Cache: the service uses Redis.
+	Cache bool
+	// AWSAccess lists IAM actions its role grants (empty: the service gets no AWS role).
+	AWSAccess []string
+}
+
+// Platform is the whole typed stack configuration.
+type Platform struct {
+	Project string
+	Stack   string
+
+	Environment Environment
+	Region      Region
+	DRRegion    Region
+	Protect     bool
+
+	VPCCIDR              string
+	AvailabilityZones    int
+	NATGateways          NATMode
+	FlowLogRetentionDays int
+
+	NodePools map[Tier]NodePool
+	Cache     Cache
+	Services  []Service
+}
+
+// AZNames returns the AZs the platform uses: the first AvailabilityZones of the region's.
+func (p *Platform) AZNames() []string {
+	return append([]string(nil), p.Region.AZs[:p.AvailabilityZones]...)
+}
+
+// ServicesOn returns the services scheduled on a tier, in config order.
+func (p *Platform) ServicesOn(t Tier) []Service {
+	var out []Service
+	for _, s := range p.Services {
+		if s.Tier == t {
+			out = append(out, s)
+		}
+	}
+	return out
+}

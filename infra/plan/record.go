@@ -1,0 +1,233 @@
+// Package plan runs the Pulumi program under Pulumi's mock engine, with a stack's config, and records
+// the resource graph: what `pulumi preview` would register, offline, with no account and no CLI.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra"
+	platform "github.com/suoke-life/suoke-platform/infra/config"
+)
+
+// Secret is how every secret value appears in a recorded graph and its outputs.
+const Secret = "[secret]"
+
+// Resource is one registration, as DESIGN.md's JSON contract names its fields.
+type Resource struct {
+	URN                     string         `json:"urn"`
+	Type                    string         `json:"type"`
+	Name                    string         `json:"name"`
+	Parent                  string         `json:"parent,omitempty"`
+	Custom                  bool           `json:"custom"`
+	ID                      string         `json:"id,omitempty"`
+	Provider                string         `json:"provider,omitempty"`
+	Inputs                  map[string]any `json:"inputs"`
+	Dependencies            []string       `json:"dependencies"`
+	Protect                 bool           `json:"protect"`
+	RetainOnDelete          bool           `json:"retainOnDelete"`
+	IgnoreChanges           []string       `json:"ignoreChanges"`
+	DeleteBeforeReplace     bool           `json:"deleteBeforeReplace"`
+	AdditionalSecretOutputs []string       `json:"additionalSecretOutputs,omitempty"`
+}
+
+// Graph is a recorded program run.
+type Graph struct {
+	Project     string         `json:"project"`
+	Stack       string         `json:"stack"`
+	Region      string         `json:"region"`
+	Partition   string         `json:"partition"`
+	Environment string         `json:"environment"`
+	Resources   []Resource     `json:"resources"`
+	Outputs     map[string]any `json:"outputs"`
+	// Config is the validated, typed config the run used (not part of the JSON contract).
+	Config *platform.Platform `json:"-"`
+}
+
+func recordResource(args pulumi.MockResourceArgs) Resource {
+	rpc := args.RegisterRPC
+	r := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Provider: args.Provider,
+		Inputs: plainMap(args.Inputs), Dependencies: []string{}, IgnoreChanges: []string{}}
+	if rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
+		deps := map[string]bool{}
+		for _, d := range rpc.GetDependencies() {
+			deps[d] = true
+		}
+		for _, pd := range rpc.GetPropertyDependencies() {
+			for _, d := range pd.GetUrns() {
+				deps[d] = true
+			}
+		}
+		for d := range deps {
+			r.Dependencies = append(r.Dependencies, d)
+		}
+		sort.Strings(r.Dependencies)
+		if ic := rpc.GetIgnoreChanges(); len(ic) > 0 {
+			r.IgnoreChanges = append([]string(nil), ic...)
+		}
+	}
+	r.URN = urnOf(r.Parent, args.TypeToken, args.Name)
+	return r
+}
+
+// urnOf rebuilds the URN the mock monitor assigns, so a resource is known by it when recorded.
+func urnOf(parent, typ, name string) string {
+	project, stack := currentRun.get()
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
+}
+
+// plainMap turns recorded properties into JSON-ready values with every secret masked.
+func plainMap(pm resource.PropertyMap) map[string]any {
+	out := map[string]any{}
+	for k, v := range pm {
+		if p, ok := plain(v); ok {
+			out[string(k)] = p
+		}
+	}
+	return out
+}
+
+func plain(v resource.PropertyValue) (any, bool) {
+	switch {
+	case v.IsSecret():
+		return Secret, true
+	case v.IsNull():
+		return nil, false
+	case v.IsComputed():
+		return "[unknown]", true
+	case v.IsOutput():
+		o := v.OutputValue()
+		if o.Secret {
+			return Secret, true
+		}
+		if !o.Known {
+			return "[unknown]", true
+		}
+		return plain(o.Element)
+	case v.IsBool():
+		return v.BoolValue(), true
+	case v.IsNumber():
+		return v.NumberValue(), true
+	case v.IsString():
+		return v.StringValue(), true
+	case v.IsArray():
+		arr := []any{}
+		for _, e := range v.ArrayValue() {
+			if p, ok := plain(e); ok {
+				arr = append(arr, p)
+			} else {
+				arr = append(arr, nil)
+			}
+		}
+		return arr, true
+	case v.IsObject():
+		return plainMap(v.ObjectValue()), true
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN), true
+	case v.IsAsset() || v.IsArchive():
+		return "[asset]", true
+	}
+	return fmt.Sprint(v), true
+}
+
+// currentRun holds the project and stack of the run in progress, for URN building. Runs are
+// serialised by runMu: the mock engine is not re-entrant per process for our bookkeeping.
+var currentRun runInfo
+var runMu sync.Mutex
+
+type runInfo struct {
+	mu             sync.Mutex
+	project, stack string
+}
+
+func (r *runInfo) set(p, s string) { r.mu.Lock(); r.project, r.stack = p, s; r.mu.Unlock() }
+func (r *runInfo) get() (string, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.project, r.stack
+}
+
+// Record runs the program for a stack of the project in dir.
+func Record(dir, stack string) (*Graph, error) {
+	sc, err := LoadStackConfig(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	return RecordConfig(sc)
+}
+
+// RecordConfig runs the program under mocks with the given config and returns the recorded graph.
+// A config error is returned as is (a *config.Error naming every bad field).
+func RecordConfig(sc *StackConfig) (*Graph, error) {
+	runMu.Lock()
+	defer runMu.Unlock()
+
+	region, _ := platform.LookupRegion(sc.Values[platform.RegionKey])
+	mocks := NewMocks(region)
+	currentRun.set(sc.Project, sc.Stack)
+
+	g := &Graph{Project: sc.Project, Stack: sc.Stack, Region: region.Name, Partition: region.Partition, Outputs: map[string]any{}}
+	var outMu sync.Mutex
+	var buildErr error
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		cfg, err := platform.Load(ctx)
+		if err != nil {
+			buildErr = err
+			return err
+		}
+		g.Config = cfg
+		g.Environment = string(cfg.Environment)
+		outs, err := infra.Deploy(ctx, cfg)
+		if err != nil {
+			buildErr = err
+			return err
+		}
+		for _, name := range infra.SortedNames(outs) {
+			name, o := name, outs[name]
+			ctx.Export(name, o)
+			secret := pulumi.IsSecret(o)
+			o.ApplyT(func(v any) any {
+				outMu.Lock()
+				defer outMu.Unlock()
+				if secret {
+					g.Outputs[name] = Secret
+				} else {
+					g.Outputs[name] = v
+				}
+				return nil
+			})
+		}
+		return nil
+	}, pulumi.WithMocks(sc.Project, sc.Stack, mocks), func(info *pulumi.RunInfo) {
+		info.Config = sc.Values
+		info.ConfigSecretKeys = sc.SecretKeys
+	})
+	if buildErr != nil {
+		return nil, buildErr
+	}
+	if err != nil {
+		var ce *platform.Error
+		if errors.As(err, &ce) {
+			return nil, ce
+		}
+		return nil, fmt.Errorf("offline plan of %s: %w", sc.Stack, err)
+	}
+	g.Resources = mocks.Resources()
+	sort.Slice(g.Resources, func(i, j int) bool { return g.Resources[i].URN < g.Resources[j].URN })
+	return g, nil
+}

@@ -1,0 +1,128 @@
+// Package infra is the composition: it loads the typed config, builds the components in dependency
+// order, and returns the stack outputs. main.go runs Program; the offline plan runs Build under mocks.
+package infra
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/network"
+)
+
+// Outputs are the stack outputs by name.
+type Outputs map[string]pulumi.Output
+
+// Program is the Pulumi program: Build, then export every output.
+func Program(ctx *pulumi.Context) error {
+	outs, err := Build(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range SortedNames(outs) {
+		ctx.Export(k, outs[k])
+	}
+	return nil
+}
+
+// SortedNames returns the output names in a stable order.
+func SortedNames(outs Outputs) []string {
+	names := make([]string, 0, len(outs))
+	for k := range outs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Build validates the whole config first (nothing is registered on a bad value), then deploys.
+func Build(ctx *pulumi.Context) (Outputs, error) {
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Deploy(ctx, cfg)
+}
+
+// CommonTags go on every AWS resource through the provider's default tags. DataClassification marks
+// the platform as processing personal health information (PIPL "sensitive personal information").
+func CommonTags(cfg *config.Platform) map[string]string {
+	return map[string]string{
+		"Project":            cfg.Project,
+		"Environment":        string(cfg.Environment),
+		"Stack":              cfg.Stack,
+		"ManagedBy":          "pulumi",
+		"DataClassification": "health-sensitive",
+	}
+}
+
+// Deploy builds the platform from a validated config.
+func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
+	tags := CommonTags(cfg)
+	awsProvider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region:      pulumi.String(cfg.Region.Name),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(tags)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aws provider: %w", err)
+	}
+	env, err := identity.Lookup(ctx, awsProvider)
+	if err != nil {
+		return nil, err
+	}
+	if env.Partition != cfg.Region.Partition {
+		return nil, fmt.Errorf("aws:region %s belongs to partition %s, but the credentials are for %s: use an account of the region's partition",
+			cfg.Region.Name, cfg.Region.Partition, env.Partition)
+	}
+
+	var gatewayPorts []int
+	for _, s := range cfg.ServicesOn(config.TierGateway) {
+		gatewayPorts = append(gatewayPorts, s.Port)
+	}
+	net, err := network.New(ctx, "network", network.Args{
+		CIDR:                 cfg.VPCCIDR,
+		AZs:                  cfg.AZNames(),
+		NATPerAZ:             cfg.NATGateways == config.NATPerAZ,
+		FlowLogRetentionDays: cfg.FlowLogRetentionDays,
+		GatewayPorts:         gatewayPorts,
+		Env:                  env,
+	}, pulumi.Providers(awsProvider))
+	if err != nil {
+		return nil, err
+	}
+
+	return Outputs{
+		"environment":       pulumi.String(string(cfg.Environment)).ToStringOutput(),
+		"region":            pulumi.String(cfg.Region.Name).ToStringOutput(),
+		"drRegion":          pulumi.String(cfg.DRRegion.Name).ToStringOutput(),
+		"partition":         pulumi.String(env.Partition).ToStringOutput(),
+		"availabilityZones": pulumi.ToStringArray(cfg.AZNames()).ToStringArrayOutput(),
+		"vpcId":             net.VpcID.ToStringOutput(),
+		"vpcCidr":           pulumi.String(net.VpcCIDR).ToStringOutput(),
+		"publicSubnetIds":   net.PublicSubnetIDs,
+		"privateSubnetIds":  net.PrivateSubnetIDs,
+		"dataSubnetIds":     net.DataSubnetIDs,
+		"natGateways":       pulumi.Int(net.NATGatewayCount).ToIntOutput(),
+		"nodePools":         nodePoolsOutput(cfg),
+	}, nil
+}
+
+// nodePoolsOutput exports the resolved sizing: tier → type and counts, for reviews and dashboards.
+func nodePoolsOutput(cfg *config.Platform) pulumi.Output {
+	m := pulumi.Map{}
+	for _, t := range config.AllTiers() {
+		p := cfg.NodePools[t]
+		m[string(t)] = pulumi.Map{
+			"instanceType": pulumi.String(p.InstanceType),
+			"min":          pulumi.Int(p.Min),
+			"desired":      pulumi.Int(p.Desired),
+			"max":          pulumi.Int(p.Max),
+			"perAz":        pulumi.Bool(t == config.TierDatabase),
+		}
+	}
+	return m.ToMapOutput()
+}
