@@ -50,6 +50,7 @@ func Default() Platform {
 	return Platform{
 		Project:              Namespace,
 		Environment:          DefaultEnvironment,
+		DRRegionName:         DefaultDRRegion,
 		Protect:              false,
 		VPCCIDR:              DefaultVPCCIDR,
 		AvailabilityZones:    DefaultAvailabilityZones,

@@ -61,20 +61,13 @@ type KeySpec struct {
 	Default any
 }
 
-// Keys lists every key of ours, in the order the README documents them.
+// Keys lists every key of ours: each section's, in section order.
 func Keys() []KeySpec {
-	return []KeySpec{
-		{KeyEnvironment, "string", "What the stack is for: prod, staging or dr (the disaster-recovery copy of prod).", string(DefaultEnvironment)},
-		{KeyDRRegion, "string", "Region that receives cross-region backups and hosts the DR stack; same partition as aws:region.", DefaultDRRegion},
-		{KeyProtect, "boolean", "Protect stateful resources from deletion (pulumi protect, retain on delete, AWS deletion protection). Must be true in prod and dr.", false},
-		{KeyVPCCIDR, "string", "VPC IPv4 CIDR, a private range from /16 to /20; split into private /19s, public and data /22s per AZ.", DefaultVPCCIDR},
-		{KeyAvailabilityZones, "integer", "How many AZs to span (2 to the region's count); prod and dr require 3.", DefaultAvailabilityZones},
-		{KeyNATGateways, "string", "NAT gateways: perAz (one per AZ, required in prod and dr) or single.", string(DefaultNATGateways)},
-		{KeyFlowLogRetentionDays, "integer", "Retention of the VPC flow log group, a CloudWatch Logs retention value (e.g. 30, 90, 365).", DefaultFlowLogRetentionDays},
-		{KeyNodePools, "object", "Node pools keyed by tier (gateway, agents, business, database, monitoring): {min, desired, max, vcpu, memoryGiB, arch, instanceType, reason}. Database counts are per AZ. Keys given merge over the sizing plan.", nodePoolsJSON(DefaultNodePools())},
-		{KeyCache, "object", "ElastiCache: {nodes, vcpu, memoryGiB, nodeType, engine (redis|valkey), engineVersion}. Keys given merge over the default.", cacheJSON(DefaultCache())},
-		{KeyServices, "array", "The workloads: [{name, tier, slo (core|agent|support), port, database, cache, awsAccess}]. A value replaces the whole list.", servicesJSON(DefaultServices())},
+	var out []KeySpec
+	for _, sec := range sections() {
+		out = append(out, sec.keys...)
 	}
+	return out
 }
 
 func keyNames() []string {

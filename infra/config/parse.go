@@ -55,37 +55,8 @@ func Parse(in Input) (*Platform, error) {
 	errs = append(errs, CheckKeys(keys)...)
 
 	d := &decoder{}
-	v := in.Values
-	if raw, ok := v[KeyEnvironment]; ok {
-		p.Environment = Environment(raw)
-	}
-	drRegion := DefaultDRRegion
-	if raw, ok := v[KeyDRRegion]; ok {
-		drRegion = raw
-	}
-	if raw, ok := v[KeyProtect]; ok {
-		d.scalarBool(field.NewPath(KeyProtect), raw, &p.Protect)
-	}
-	if raw, ok := v[KeyVPCCIDR]; ok {
-		p.VPCCIDR = raw
-	}
-	if raw, ok := v[KeyAvailabilityZones]; ok {
-		d.scalarInt(field.NewPath(KeyAvailabilityZones), raw, &p.AvailabilityZones)
-	}
-	if raw, ok := v[KeyNATGateways]; ok {
-		p.NATGateways = NATMode(raw)
-	}
-	if raw, ok := v[KeyFlowLogRetentionDays]; ok {
-		d.scalarInt(field.NewPath(KeyFlowLogRetentionDays), raw, &p.FlowLogRetentionDays)
-	}
-	if raw, ok := v[KeyNodePools]; ok {
-		d.nodePools(field.NewPath(KeyNodePools), raw, p.NodePools)
-	}
-	if raw, ok := v[KeyCache]; ok {
-		d.cache(field.NewPath(KeyCache), raw, &p.Cache)
-	}
-	if raw, ok := v[KeyServices]; ok {
-		p.Services = d.services(field.NewPath(KeyServices), raw)
+	for _, sec := range sections() {
+		sec.decode(d, in.Values, &p)
 	}
 	errs = append(errs, d.errs...)
 
@@ -97,10 +68,10 @@ func Parse(in Input) (*Platform, error) {
 	} else {
 		errs = append(errs, field.NotSupported(regionPath, in.Region, SupportedRegions()))
 	}
-	if r, ok := LookupRegion(drRegion); ok {
+	if r, ok := LookupRegion(p.DRRegionName); ok {
 		p.DRRegion = r
 	} else {
-		errs = append(errs, field.NotSupported(field.NewPath(KeyDRRegion), drRegion, SupportedRegions()))
+		errs = append(errs, field.NotSupported(field.NewPath(KeyDRRegion), p.DRRegionName, SupportedRegions()))
 	}
 
 	// Types are resolved only when their inputs decoded cleanly, so one bad value is reported once.

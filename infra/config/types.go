@@ -164,7 +164,9 @@ type Platform struct {
 	Environment Environment
 	Region      Region
 	DRRegion    Region
-	Protect     bool
+	// DRRegionName is drRegion as configured; DRRegion is resolved from it.
+	DRRegionName string
+	Protect      bool
 
 	VPCCIDR              string
 	AvailabilityZones    int

@@ -14,15 +14,10 @@ import (
 // Each check is a small function over one part of the config, in the CloudNativePG style.
 func Validate(p *Platform) field.ErrorList {
 	var errs field.ErrorList
-	for _, check := range []func(*Platform) field.ErrorList{
-		validateEnvironment,
-		validateRegions,
-		validateNetwork,
-		validateNodePools,
-		validateCache,
-		validateServices,
-	} {
-		errs = append(errs, check(p)...)
+	for _, sec := range sections() {
+		for _, check := range sec.validate {
+			errs = append(errs, check(p)...)
+		}
 	}
 	return errs
 }

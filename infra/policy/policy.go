@@ -51,9 +51,19 @@ func fail(urn, msg string, args ...any) Finding {
 	return Finding{Resource: urn, Passed: false, Message: fmt.Sprintf(msg, args...)}
 }
 
+// ruleSets are the rules of each area; an area adds its list here.
+func ruleSets() [][]Rule {
+	return [][]Rule{
+		networkRules,
+	}
+}
+
 // Rules lists every rule, in id order.
 func Rules() []Rule {
-	rules := append([]Rule(nil), networkRules...)
+	var rules []Rule
+	for _, set := range ruleSets() {
+		rules = append(rules, set...)
+	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
 }

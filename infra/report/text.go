@@ -55,23 +55,23 @@ func WriteText(w io.Writer, d *Document) error {
 	p.f("Resources: %d (%d custom)\n\n", len(d.Resources), countCustom(d.Resources))
 
 	p.f("Resources by component and type\n")
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	byComp := ByComponent(d.Resources)
 	for _, c := range sortedKeys(byComp) {
 		total := 0
 		for _, n := range byComp[c] {
 			total += n
 		}
-		fmt.Fprintf(tw, "  %s\t\t%d\n", c, total)
+		p.f("  %s (%d)\n", c, total)
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		for _, t := range sortedKeys(byComp[c]) {
-			fmt.Fprintf(tw, "    \t%s\t%d\n", t, byComp[c][t])
+			fmt.Fprintf(tw, "    %s\t%d\n", t, byComp[c][t])
 		}
+		p.err(tw.Flush())
 	}
-	p.err(tw.Flush())
 
 	n := Network(d.Resources)
 	p.f("\nNetwork: VPC %s, %d NAT gateway(s)\n", n.VPCCIDR, n.NATs)
-	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  role\tAZ\tCIDR\n")
 	for _, s := range n.Subnets {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Role, s.AZ, s.CIDR)

@@ -1,0 +1,74 @@
+package config
+
+import "k8s.io/apimachinery/pkg/util/validation/field"
+
+// A section is one area's config: the keys it declares (Pulumi.yaml and the README are checked
+// against them), how its raw values decode over the defaults, and its validations. Parse runs every
+// section's decode; Validate runs every section's checks and returns all errors together. An area
+// adds its keys in a file of its own and one line to sections().
+type section struct {
+	keys     []KeySpec
+	decode   func(d *decoder, values map[string]string, p *Platform)
+	validate []func(*Platform) field.ErrorList
+}
+
+func sections() []section {
+	return []section{
+		coreSection(),
+	}
+}
+
+// coreSection is the spine's config: environment, regions, network, node pools, cache, services.
+func coreSection() section {
+	return section{
+		keys: []KeySpec{
+			{KeyEnvironment, "string", "What the stack is for: prod, staging or dr (the disaster-recovery copy of prod).", string(DefaultEnvironment)},
+			{KeyDRRegion, "string", "Region that receives cross-region backups and hosts the DR stack; same partition as aws:region.", DefaultDRRegion},
+			{KeyProtect, "boolean", "Protect stateful resources from deletion (pulumi protect, retain on delete, AWS deletion protection). Must be true in prod and dr.", false},
+			{KeyVPCCIDR, "string", "VPC IPv4 CIDR, a private range from /16 to /20; split into private /19s, public and data /22s per AZ.", DefaultVPCCIDR},
+			{KeyAvailabilityZones, "integer", "How many AZs to span (2 to the region's count); prod and dr require 3.", DefaultAvailabilityZones},
+			{KeyNATGateways, "string", "NAT gateways: perAz (one per AZ, required in prod and dr) or single.", string(DefaultNATGateways)},
+			{KeyFlowLogRetentionDays, "integer", "Retention of the VPC flow log group, a CloudWatch Logs retention value (e.g. 30, 90, 365).", DefaultFlowLogRetentionDays},
+			{KeyNodePools, "object", "Node pools keyed by tier (gateway, agents, business, database, monitoring): {min, desired, max, vcpu, memoryGiB, arch, instanceType, reason}. Database counts are per AZ. Keys given merge over the sizing plan.", nodePoolsJSON(DefaultNodePools())},
+			{KeyCache, "object", "ElastiCache: {nodes, vcpu, memoryGiB, nodeType, engine (redis|valkey), engineVersion}. Keys given merge over the default.", cacheJSON(DefaultCache())},
+			{KeyServices, "array", "The workloads: [{name, tier, slo (core|agent|support), port, database, cache, awsAccess}]. A value replaces the whole list.", servicesJSON(DefaultServices())},
+		},
+		decode: decodeCore,
+		validate: []func(*Platform) field.ErrorList{
+			validateEnvironment, validateRegions, validateNetwork, validateNodePools, validateCache, validateServices,
+		},
+	}
+}
+
+func decodeCore(d *decoder, v map[string]string, p *Platform) {
+	if raw, ok := v[KeyEnvironment]; ok {
+		p.Environment = Environment(raw)
+	}
+	if raw, ok := v[KeyDRRegion]; ok {
+		p.DRRegionName = raw
+	}
+	if raw, ok := v[KeyProtect]; ok {
+		d.scalarBool(field.NewPath(KeyProtect), raw, &p.Protect)
+	}
+	if raw, ok := v[KeyVPCCIDR]; ok {
+		p.VPCCIDR = raw
+	}
+	if raw, ok := v[KeyAvailabilityZones]; ok {
+		d.scalarInt(field.NewPath(KeyAvailabilityZones), raw, &p.AvailabilityZones)
+	}
+	if raw, ok := v[KeyNATGateways]; ok {
+		p.NATGateways = NATMode(raw)
+	}
+	if raw, ok := v[KeyFlowLogRetentionDays]; ok {
+		d.scalarInt(field.NewPath(KeyFlowLogRetentionDays), raw, &p.FlowLogRetentionDays)
+	}
+	if raw, ok := v[KeyNodePools]; ok {
+		d.nodePools(field.NewPath(KeyNodePools), raw, p.NodePools)
+	}
+	if raw, ok := v[KeyCache]; ok {
+		d.cache(field.NewPath(KeyCache), raw, &p.Cache)
+	}
+	if raw, ok := v[KeyServices]; ok {
+		p.Services = d.services(field.NewPath(KeyServices), raw)
+	}
+}
