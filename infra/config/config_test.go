@@ -79,6 +79,7 @@ func TestBadValues(t *testing.T) {
 		{"vpcCidr too small", map[string]string{KeyVPCCIDR: "10.40.0.0/24"}, "", "vpcCidr", field.ErrorTypeInvalid, "10.40.0.0/24"},
 		{"vpcCidr host bits", map[string]string{KeyVPCCIDR: "10.40.1.0/16"}, "", "vpcCidr", field.ErrorTypeInvalid, "did you mean 10.40.0.0/16"},
 		{"vpcCidr public", map[string]string{KeyVPCCIDR: "8.8.0.0/16"}, "", "vpcCidr", field.ErrorTypeInvalid, "8.8.0.0/16"},
+		{"vpcCidr too small for the pods", map[string]string{KeyVPCCIDR: "10.40.0.0/20", KeyNodePools: `{"business": {"max": 60}}`}, "", "vpcCidr", field.ErrorTypeInvalid, "need"},
 		{"azs not int", map[string]string{KeyAvailabilityZones: "three"}, "", "availabilityZones", field.ErrorTypeInvalid, `"three"`},
 		{"azs too many", map[string]string{KeyAvailabilityZones: "4"}, "", "availabilityZones", field.ErrorTypeInvalid, "4"},
 		{"azs 2 in prod", map[string]string{KeyAvailabilityZones: "2"}, "", "availabilityZones", field.ErrorTypeInvalid, "must be 3"},

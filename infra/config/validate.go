@@ -89,10 +89,42 @@ func validateNetwork(p *Platform) field.ErrorList {
 		errs = append(errs, field.Invalid(natPath, string(p.NATGateways), fmt.Sprintf("must be perAz when environment is %s: with one NAT gateway an AZ outage cuts every node's egress", p.Environment)))
 	}
 
+	errs = append(errs, validateAddressSpace(p)...)
+
 	if !containsInt(flowLogRetentions, p.FlowLogRetentionDays) {
 		errs = append(errs, field.NotSupported(field.NewPath(KeyFlowLogRetentionDays), p.FlowLogRetentionDays, intStrings(flowLogRetentions)))
 	}
 	return errs
+}
+
+// validateAddressSpace checks that the private subnets can hold every pod at every pool's max size.
+// The VPC CNI gives each pod a VPC address and keeps a warm ENI per node, so a node can hold up to
+// maxPods+1 addresses (pods plus its primary). Private subnets are 1/8 of the VPC each (network.Layout).
+// Nodes may pile into one AZ (the autoscaler balances, but an AZ outage moves them), so the demand
+// must fit in the AZs that remain after losing one.
+func validateAddressSpace(p *Platform) field.ErrorList {
+	pfx, err := netip.ParsePrefix(p.VPCCIDR)
+	if err != nil || pfx.Bits() < 16 || pfx.Bits() > 20 || p.AvailabilityZones < 2 {
+		return nil // reported by the CIDR and AZ checks
+	}
+	cat, _ := CatalogFor(p.Region.Name)
+	demand := 0
+	for _, t := range AllTiers() {
+		pool := p.NodePools[t]
+		nodes := pool.Max
+		if t == TierDatabase {
+			nodes *= p.AvailabilityZones
+		}
+		demand += nodes * (cat.EC2[pool.InstanceType].MaxPods + 1)
+	}
+	perSubnet := (1 << (32 - (pfx.Bits() + 3))) - 5
+	capacity := perSubnet * (p.AvailabilityZones - 1)
+	if demand > capacity {
+		return field.ErrorList{field.Invalid(field.NewPath(KeyVPCCIDR), p.VPCCIDR, fmt.Sprintf(
+			"private subnets of %d addresses each hold %d pod addresses with one AZ lost, but the pools at max size need %d: use a larger VPC or smaller max counts",
+			perSubnet, capacity, demand))}
+	}
+	return nil
 }
 
 // maxNodesPerGroup keeps counts sane; EKS allows 450 nodes per managed node group (EKS service quotas).

@@ -33,6 +33,9 @@ func servicePrincipal(service string, r platform.Region) string {
 // Mocks answers the program's invokes for one region and records every resource registration.
 type Mocks struct {
 	Region platform.Region
+	// Project and Stack name URNs of resources registered without a parent (rare: the SDK parents
+	// every resource to the root stack, whose URN carries both).
+	Project, Stack string
 
 	mu        sync.Mutex
 	resources []Resource
@@ -92,7 +95,7 @@ func zoneIDs(r platform.Region) []string {
 
 // NewResource records the registration and returns a deterministic ID and realistic outputs.
 func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	rec := recordResource(args)
+	rec := recordResource(args, m.Project, m.Stack)
 	id := mockID(args.TypeToken, rec.URN)
 	if !args.Custom {
 		id = ""

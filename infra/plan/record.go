@@ -50,7 +50,7 @@ type Graph struct {
 	Config *platform.Platform `json:"-"`
 }
 
-func recordResource(args pulumi.MockResourceArgs) Resource {
+func recordResource(args pulumi.MockResourceArgs, project, stack string) Resource {
 	rpc := args.RegisterRPC
 	r := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Provider: args.Provider,
 		Inputs: plainMap(args.Inputs), Dependencies: []string{}, IgnoreChanges: []string{}}
@@ -77,16 +77,22 @@ func recordResource(args pulumi.MockResourceArgs) Resource {
 			r.IgnoreChanges = append([]string(nil), ic...)
 		}
 	}
-	r.URN = urnOf(r.Parent, args.TypeToken, args.Name)
+	r.URN = urnOf(r.Parent, args.TypeToken, args.Name, project, stack)
 	return r
 }
 
-// urnOf rebuilds the URN the mock monitor assigns, so a resource is known by it when recorded.
-func urnOf(parent, typ, name string) string {
-	project, stack := currentRun.get()
+// urnOf rebuilds the URN the mock monitor assigns, so a resource is known by it when recorded. The
+// stack and project come from the parent's URN (every resource has the root stack or a component as
+// parent), else from the mocks' own fields.
+func urnOf(parent, typ, name, project, stack string) string {
 	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
+	if p := resource.URN(parent); p != "" {
+		if p.IsValid() {
+			project, stack = string(p.Project()), string(p.Stack())
+		}
+		if p.QualifiedType() != resource.RootStackType {
+			parentType = p.QualifiedType()
+		}
 	}
 	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }
@@ -145,22 +151,8 @@ func plain(v resource.PropertyValue) (any, bool) {
 	return fmt.Sprint(v), true
 }
 
-// currentRun holds the project and stack of the run in progress, for URN building. Runs are
-// serialised by runMu: the mock engine is not re-entrant per process for our bookkeeping.
-var currentRun runInfo
+// runMu serialises recordings: the mock engine's RunInfo is per process.
 var runMu sync.Mutex
-
-type runInfo struct {
-	mu             sync.Mutex
-	project, stack string
-}
-
-func (r *runInfo) set(p, s string) { r.mu.Lock(); r.project, r.stack = p, s; r.mu.Unlock() }
-func (r *runInfo) get() (string, string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.project, r.stack
-}
 
 // Record runs the program for a stack of the project in dir.
 func Record(dir, stack string) (*Graph, error) {
@@ -179,7 +171,7 @@ func RecordConfig(sc *StackConfig) (*Graph, error) {
 
 	region, _ := platform.LookupRegion(sc.Values[platform.RegionKey])
 	mocks := NewMocks(region)
-	currentRun.set(sc.Project, sc.Stack)
+	mocks.Project, mocks.Stack = sc.Project, sc.Stack
 
 	g := &Graph{Project: sc.Project, Stack: sc.Stack, Region: region.Name, Partition: region.Partition, Outputs: map[string]any{}}
 	var outMu sync.Mutex
