@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/cost"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
@@ -62,6 +63,13 @@ func CommonTags(cfg *config.Platform) map[string]string {
 
 // Deploy builds the platform from a validated config.
 func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
+	// The cost collector describes every resource registered after it, for the cost and deploy-time
+	// outputs; sealed when Deploy returns, after the last component.
+	collector, err := cost.NewCollector(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer collector.Seal()
 	tags := CommonTags(cfg)
 	awsProvider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
 		Region:      pulumi.String(cfg.Region.Name),
@@ -95,7 +103,35 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 
-	return Outputs{
+	cl, err := deployCluster(ctx, cfg, env, net, tags, pulumi.Providers(awsProvider)) // cluster_wiring.go
+	if err != nil {
+		return nil, err
+	}
+
+	drEnv, err := drIdentity(ctx, cfg, tags) // backup_wiring.go
+	if err != nil {
+		return nil, err
+	}
+	bk, err := deployBackup(ctx, cfg, env, drEnv, cl, pulumi.Providers(awsProvider))
+	if err != nil {
+		return nil, err
+	}
+	db, err := deployDatabase(ctx, cfg, env, net, cl, []pulumi.Resource{bk}, tags, pulumi.Providers(awsProvider)) // database_wiring.go
+	if err != nil {
+		return nil, err
+	}
+
+	mon, err := deployMonitoring(ctx, cfg, env, net, cl, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
+	if err != nil {
+		return nil, err
+	}
+
+	costs, err := cost.New(ctx, "cost", cost.Args{Collector: collector, Region: cfg.Region.Name, Usage: cfg.Cost})
+	if err != nil {
+		return nil, err
+	}
+
+	outs := withCost(withCluster(withMonitoring(withDatabase(Outputs{
 		"environment":       pulumi.String(string(cfg.Environment)).ToStringOutput(),
 		"region":            pulumi.String(cfg.Region.Name).ToStringOutput(),
 		"drRegion":          pulumi.String(cfg.DRRegion.Name).ToStringOutput(),
@@ -108,7 +144,8 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		"dataSubnetIds":     net.DataSubnetIDs,
 		"natGateways":       pulumi.Int(net.NATGatewayCount).ToIntOutput(),
 		"nodePools":         nodePoolsOutput(cfg),
-	}, nil
+	}, db), mon), cl), costs)
+	return withBackup(outs, cfg, bk, costs.DeployEstimateMinutes), nil
 }
 
 // nodePoolsOutput exports the resolved sizing: tier → type and counts, for reviews and dashboards.
@@ -125,4 +162,11 @@ func nodePoolsOutput(cfg *config.Platform) pulumi.Output {
 		}
 	}
 	return m.ToMapOutput()
+}
+
+// withCost adds the cost component's outputs: monthly cost by tier and the deploy-time estimate.
+func withCost(outs Outputs, c *cost.Cost) Outputs {
+	outs["monthlyCost"] = c.MonthlyCost
+	outs["deployEstimateMinutes"] = c.DeployEstimateMinutes
+	return outs
 }

@@ -1,10 +1,11 @@
 // Command plan runs the Pulumi program offline, under Pulumi's mock engine, for one stack, and prints
-// what it would build: resources, network, node pools, policy results. No cloud account, no CLI.
+// what it would build: resources, network, node pools, policy results, cost by tier and the deploy-time
+// estimate. No cloud account, no CLI.
 //
 //	go run ./cmd/plan -stack prod                  # reviewer's summary
 //	go run ./cmd/plan -stack prod -json            # the JSON contract of DESIGN.md
 //	go run ./cmd/plan -stack prod -format markdown # a pull-request comment
-//	go run ./cmd/plan -stack prod -diff old.json   # changes against a saved -json plan
+//	go run ./cmd/plan -stack prod -diff old.json   # changes against a saved -json plan, with the cost change
 //
 // It exits 1 on a config error or a failed policy, 2 on bad usage, 0 otherwise.
 package main
@@ -66,6 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		err = report.WriteDiff(stdout, report.Diff(old, doc), *format == "markdown")
+		if err == nil {
+			err = report.WriteCostDiff(stdout, old, doc, *format == "markdown")
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "plan:", err)
 			return 1

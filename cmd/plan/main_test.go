@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,7 +22,13 @@ func project(t *testing.T, stack, body string) string {
 	return dir
 }
 
-const staging = "config:\n  aws:region: cn-northwest-1\n  suoke-platform:natGateways: single\n"
+// staging is the real staging stack file: its pools are what the capacity policy accepts.
+func staging(t *testing.T) string {
+	b, err := os.ReadFile("../../Pulumi.staging.yaml")
+	require.NoError(t, err)
+	require.Contains(t, string(b), "natGateways: single")
+	return string(b)
+}
 
 func TestExitCodes(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -39,7 +46,8 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestJSONAndDiff(t *testing.T) {
-	dir := project(t, "s", staging)
+	body := staging(t)
+	dir := project(t, "s", body)
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"-dir", dir, "-stack", "s", "-json"}, &out, &errOut), errOut.String())
 	var doc map[string]any
@@ -51,7 +59,8 @@ func TestJSONAndDiff(t *testing.T) {
 	require.NoError(t, os.WriteFile(saved, out.Bytes(), 0o644))
 
 	// The same stack with a different NAT mode: the diff names the change.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.s.yaml"), []byte("config:\n  aws:region: cn-northwest-1\n"), 0o644))
+	perAz := strings.Replace(body, "natGateways: single", "natGateways: perAz", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.s.yaml"), []byte(perAz), 0o644))
 	out.Reset()
 	require.Equal(t, 0, run([]string{"-dir", dir, "-stack", "s", "-diff", saved}, &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), "4 to add", "a NAT gateway and its EIP in each of two more AZs")
@@ -60,7 +69,7 @@ func TestJSONAndDiff(t *testing.T) {
 }
 
 func TestMarkdown(t *testing.T) {
-	dir := project(t, "s", staging)
+	dir := project(t, "s", staging(t))
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"-dir", dir, "-stack", "s", "-format", "markdown"}, &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), "### Offline plan: `s`")

@@ -11,7 +11,7 @@ import (
 )
 
 func prodInput(values map[string]string) Input {
-	v := map[string]string{KeyEnvironment: "prod", KeyProtect: "true"}
+	v := map[string]string{KeyEnvironment: "prod", KeyProtect: "true", KeyMonitoring: prodMonitoringJSON}
 	for k, val := range values {
 		v[k] = val
 	}

@@ -59,5 +59,10 @@ func Default() Platform {
 		NodePools:            DefaultNodePools(),
 		Cache:                DefaultCache(),
 		Services:             DefaultServices(),
+		Monitoring:           DefaultMonitoring(),
+		Data:                 DefaultDataTier(),
+		Cluster:              DefaultClusterConfig(),
+		Cost:                 DefaultCostUsage(),
+		Backup:               DefaultBackup(),
 	}
 }

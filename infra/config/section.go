@@ -15,6 +15,11 @@ type section struct {
 func sections() []section {
 	return []section{
 		coreSection(),
+		monitoringSection(),
+		databaseSection(),
+		clusterSection(),
+		costSection(),
+		backupSection(),
 	}
 }
 

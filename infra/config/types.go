@@ -176,6 +176,17 @@ type Platform struct {
 	NodePools map[Tier]NodePool
 	Cache     Cache
 	Services  []Service
+
+	// Monitoring is the monitoring section: Prometheus, receivers, logs and traces.
+	Monitoring Monitoring
+	// Data is the data tier's PostgreSQL and Redis config (database.go).
+	Data DataTier
+	// Cluster is the EKS cluster's, the registries' and the ingress's config (cluster.go).
+	Cluster ClusterConfig
+	// Backup is the backup and disaster-recovery config (backup.go).
+	Backup Backup
+	// Cost is the usage the cost estimate cannot read from resources (cost.go).
+	Cost CostUsage
 }
 
 // AZNames returns the AZs the platform uses: the first AvailabilityZones of the region's.

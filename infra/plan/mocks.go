@@ -40,6 +40,9 @@ type Mocks struct {
 	mu        sync.Mutex
 	resources []Resource
 	invokes   map[string]int
+	// transforms are the program's stack transforms, run on every registration (transforms.go).
+	transforms       []pulumi.ResourceTransform
+	invokeTransforms int
 }
 
 // NewMocks returns mocks for a region.
@@ -50,7 +53,11 @@ func NewMocks(r platform.Region) *Mocks { return &Mocks{Region: r, invokes: map[
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.invokes[args.Token]++
+	invokeTransforms := m.invokeTransforms
 	m.mu.Unlock()
+	if invokeTransforms > 0 {
+		return nil, fmt.Errorf("offline plan: the program registered an invoke transform, which the mocks do not run; %s would be answered untransformed", args.Token)
+	}
 	r := m.Region
 	var out map[string]any
 	switch args.Token {
@@ -67,6 +74,8 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		svc := args.Args["serviceName"].StringValue()
 		name := servicePrincipal(svc, r)
 		out = map[string]any{"id": name, "name": name, "region": r.Name, "suffix": strings.TrimPrefix(name, svc+".")}
+	case "aws:iam/getSessionContext:getSessionContext":
+		out = sessionContext(args, r) // cluster_mocks.go
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
 		// A fixed, obviously fake value: the recorder masks it as a secret anyway.
 		out = map[string]any{"id": "mock", "randomPassword": "offline-plan-not-a-password"}
@@ -95,8 +104,14 @@ func zoneIDs(r platform.Region) []string {
 
 // NewResource records the registration and returns a deterministic ID and realistic outputs.
 func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if err := m.runTransforms(args); err != nil {
+		return "", nil, err
+	}
 	rec := recordResource(args, m.Project, m.Stack)
 	id := mockID(args.TypeToken, rec.URN)
+	if v, ok := args.Inputs["bucket"]; ok && v.IsString() && args.TypeToken == "aws:s3/bucketV2:BucketV2" {
+		id = v.StringValue() // a bucket's ID is its name
+	}
 	if !args.Custom {
 		id = ""
 	}
@@ -163,11 +178,14 @@ func computedOutputs(args pulumi.MockResourceArgs, id string, r platform.Region)
 		out["arn"] = arnOf("kms", r.Name, MockAccountID, "key/"+id)
 		out["keyId"] = id
 	case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
-		out["arn"] = arnOf("s3", "", "", name)
-		out["bucket"] = name
+		out["arn"] = arnOf("s3", "", "", id)
+		out["bucket"] = id
 	default:
 		out["arn"] = arnOf(service, r.Name, MockAccountID, strings.ToLower(lastSegment(typ))+"/"+id)
 	}
+	clusterOutputs(args, id, name, r, out)    // cluster_mocks.go
+	monitoringOutputs(args, id, name, r, out) // monitoring_mocks.go
+	databaseOutputs(args, id, name, r, out)   // database_mocks.go
 	return out
 }
 

@@ -21,20 +21,22 @@ const Secret = "[secret]"
 
 // Resource is one registration, as DESIGN.md's JSON contract names its fields.
 type Resource struct {
-	URN                     string         `json:"urn"`
-	Type                    string         `json:"type"`
-	Name                    string         `json:"name"`
-	Parent                  string         `json:"parent,omitempty"`
-	Custom                  bool           `json:"custom"`
-	ID                      string         `json:"id,omitempty"`
-	Provider                string         `json:"provider,omitempty"`
-	Inputs                  map[string]any `json:"inputs"`
-	Dependencies            []string       `json:"dependencies"`
-	Protect                 bool           `json:"protect"`
-	RetainOnDelete          bool           `json:"retainOnDelete"`
-	IgnoreChanges           []string       `json:"ignoreChanges"`
-	DeleteBeforeReplace     bool           `json:"deleteBeforeReplace"`
-	AdditionalSecretOutputs []string       `json:"additionalSecretOutputs,omitempty"`
+	URN          string         `json:"urn"`
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	Parent       string         `json:"parent,omitempty"`
+	Custom       bool           `json:"custom"`
+	ID           string         `json:"id,omitempty"`
+	Provider     string         `json:"provider,omitempty"`
+	Inputs       map[string]any `json:"inputs"`
+	Dependencies []string       `json:"dependencies"`
+	// DependsOn are the dependencies no input flows through (explicit DependsOn): ordering only.
+	DependsOn               []string `json:"dependsOn,omitempty"`
+	Protect                 bool     `json:"protect"`
+	RetainOnDelete          bool     `json:"retainOnDelete"`
+	IgnoreChanges           []string `json:"ignoreChanges"`
+	DeleteBeforeReplace     bool     `json:"deleteBeforeReplace"`
+	AdditionalSecretOutputs []string `json:"additionalSecretOutputs,omitempty"`
 }
 
 // Graph is a recorded program run.
@@ -69,10 +71,20 @@ func recordResource(args pulumi.MockResourceArgs, project, stack string) Resourc
 				deps[d] = true
 			}
 		}
+		dataDeps := map[string]bool{}
+		for _, pd := range rpc.GetPropertyDependencies() {
+			for _, d := range pd.GetUrns() {
+				dataDeps[d] = true
+			}
+		}
 		for d := range deps {
 			r.Dependencies = append(r.Dependencies, d)
+			if !dataDeps[d] {
+				r.DependsOn = append(r.DependsOn, d)
+			}
 		}
 		sort.Strings(r.Dependencies)
+		sort.Strings(r.DependsOn)
 		if ic := rpc.GetIgnoreChanges(); len(ic) > 0 {
 			r.IgnoreChanges = append([]string(nil), ic...)
 		}

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"encoding/json"
+
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -70,4 +72,24 @@ func Tag(r *plan.Resource, key string) string {
 	tags, _ := r.Inputs["tags"].(map[string]any)
 	s, _ := tags[key].(string)
 	return s
+}
+
+// statements parses an IAM or bucket policy document and returns its statements; a single statement
+// object counts as a list of one.
+func statements(doc string) []map[string]any {
+	var d struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if json.Unmarshal([]byte(doc), &d) != nil {
+		return nil
+	}
+	var list []map[string]any
+	if json.Unmarshal(d.Statement, &list) == nil {
+		return list
+	}
+	var one map[string]any
+	if json.Unmarshal(d.Statement, &one) == nil {
+		return []map[string]any{one}
+	}
+	return nil
 }

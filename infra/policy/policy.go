@@ -55,6 +55,10 @@ func fail(urn, msg string, args ...any) Finding {
 func ruleSets() [][]Rule {
 	return [][]Rule{
 		networkRules,
+		clusterRules,
+		databaseRules,
+		monitoringRules,
+		backupRules,
 	}
 }
 

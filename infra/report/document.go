@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/cost"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 	"github.com/suoke-life/suoke-platform/infra/policy"
 )
@@ -24,6 +25,15 @@ type Document struct {
 	// Environment and NodePools are additions for reviewers.
 	Environment string     `json:"environment"`
 	NodePools   []PoolLine `json:"nodePools,omitempty"`
+	// Cost and Deploy are the contract's cost and deploy objects (cost.go).
+	Cost   *cost.Report         `json:"cost,omitempty"`
+	Deploy *cost.DeployEstimate `json:"deploy,omitempty"`
+	// DataTier is PostgreSQL's and Redis's topology (database.go).
+	DataTier *DataTier `json:"dataTier,omitempty"`
+	// Cluster is the EKS cluster: pools against capacity, add-ons, releases, namespaces, mirror list (cluster.go).
+	Cluster *ClusterSummary `json:"cluster,omitempty"`
+	// Monitoring is alerts per severity, SLOs, routes, dashboards, logs and traces (monitoring.go).
+	Monitoring *MonitoringSummary `json:"monitoring,omitempty"`
 }
 
 // PoolLine is one node pool against the sizing plan.
@@ -59,6 +69,10 @@ func Build(g *plan.Graph, results []policy.Result) *Document {
 	if g.Config != nil {
 		d.NodePools = poolLines(g.Config)
 	}
+	d.Cost, d.Deploy = costOf(g)
+	d.DataTier = Data(g.Resources)
+	d.Cluster = ClusterOf(g)
+	d.Monitoring = MonitoringOf(g)
 	return d
 }
 

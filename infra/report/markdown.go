@@ -90,6 +90,11 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		p.f("| %s | %s | `%s` |\n", s.Role, s.AZ, s.CIDR)
 	}
 
+	writeCostMarkdown(p, d)
+	writeClusterMarkdown(p, d)
+	writeDataMarkdown(p, d)
+	writeMonitoringMarkdown(p, d)
+
 	p.f("\n**Policies**: %d checked, %d failed\n", len(d.Policies), len(failed))
 	if len(failed) > 0 {
 		p.f("\n| id | severity | resource | message |\n|---|---|---|---|\n")

@@ -90,6 +90,11 @@ func WriteText(w io.Writer, d *Document) error {
 		p.err(tw.Flush())
 	}
 
+	writeCostText(p, w, d)
+	writeClusterText(p, w, d)
+	writeDataText(p, w, d)
+	writeMonitoringText(p, w, d)
+
 	passed, failed := 0, policy.Failed(d.Policies)
 	passed = len(d.Policies) - len(failed)
 	p.f("\nPolicies: %d passed, %d failed\n", passed, len(failed))

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// project copies the repository's Pulumi.yaml into a temporary directory beside the given stack files.
+func project(t *testing.T, stacks map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	py, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), py, 0o644))
+	for name, body := range stacks {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+name+".yaml"), []byte(body), 0o644))
+	}
+	return dir
+}
+
+func runStacks(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestRepositoryStacks(t *testing.T) {
+	code, out, errOut := runStacks("-dir", filepath.Join("..", ".."))
+	require.Equal(t, 0, code, errOut)
+	var got []Stack
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	byName := map[string]Stack{}
+	for _, s := range got {
+		byName[s.Stack] = s
+	}
+	assert.Equal(t, Stack{Stack: "prod", Environment: "prod", Region: "cn-northwest-1", Partition: "aws-cn",
+		Audience: "sts.amazonaws.com.cn"}, byName["prod"])
+	assert.Equal(t, Stack{Stack: "prod-dr", Environment: "dr", Region: "cn-north-1", Partition: "aws-cn",
+		Audience: "sts.amazonaws.com.cn"}, byName["prod-dr"])
+	assert.Equal(t, "staging", byName["staging"].Environment)
+}
+
+func TestAudienceFollowsPartition(t *testing.T) {
+	dir := project(t, map[string]string{
+		"global": "config:\n  aws:region: us-west-2\n  suoke-platform:environment: staging\n  suoke-platform:drRegion: us-east-1\n",
+		"china":  "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: prod\n",
+	})
+	code, out, errOut := runStacks("-dir", dir, "-stack", "global")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "stack=global\nenvironment=staging\nregion=us-west-2\npartition=aws\naudience=sts.amazonaws.com\n", out)
+
+	code, out, errOut = runStacks("-dir", dir, "-stack", "china")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "partition=aws-cn\naudience=sts.amazonaws.com.cn\n")
+}
+
+func TestEnvironmentFilter(t *testing.T) {
+	dir := project(t, map[string]string{
+		"a": "config:\n  aws:region: cn-northwest-1\n  suoke-platform:environment: prod\n",
+		"b": "config:\n  aws:region: cn-northwest-1\n  suoke-platform:environment: staging\n",
+		"c": "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: dr\n",
+	})
+	code, out, errOut := runStacks("-dir", dir, "-environments", "prod,staging")
+	require.Equal(t, 0, code, errOut)
+	var got []Stack
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	var names []string
+	for _, s := range got {
+		names = append(names, s.Stack)
+	}
+	assert.Equal(t, []string{"a", "b"}, names)
+
+	code, out, _ = runStacks("-dir", dir, "-environments", "qa")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+}
+
+func TestBadStacks(t *testing.T) {
+	dir := project(t, map[string]string{
+		"moon":    "config:\n  aws:region: moon-base-1\n",
+		"nowhere": "config:\n  suoke-platform:environment: prod\n",
+	})
+	code, _, errOut := runStacks("-dir", dir, "-stack", "moon")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `aws:region "moon-base-1": supported values:`)
+
+	code, _, errOut = runStacks("-dir", dir, "-stack", "nowhere")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "aws:region is not set")
+
+	code, _, errOut = runStacks("-dir", dir, "-stack", "missing")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "no Pulumi.missing.yaml")
+}

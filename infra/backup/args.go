@@ -1,0 +1,95 @@
+// Package backup builds the backup side of the platform: KMS keys and versioned, locked, encrypted
+// buckets in the primary and DR regions with cross-region replication, AWS Backup vaults and a plan
+// for the cluster's EBS volumes with copies to the DR region, and Velero for Kubernetes objects.
+// Every name comes from config.Platform.BackupTopology, the one place prod and prod-dr share.
+package backup
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/identity"
+)
+
+// Args configures the backup component.
+type Args struct {
+	Config   config.Backup
+	Topology config.BackupTopology
+	// Env is the stack's region; DREnv the DR region's (its provider creates the DR-side resources).
+	Env   *identity.Env
+	DREnv *identity.Env
+	// Protect marks keys, buckets and vaults protected and retained on delete.
+	Protect bool
+	// Velero is nil where there is no cluster to back up.
+	Velero *VeleroArgs
+}
+
+// VeleroArgs is what Velero needs from the cluster.
+type VeleroArgs struct {
+	Provider  pulumi.ProviderResource
+	Namespace string
+	// TrustPolicy lets only Velero's service account assume its role (IRSA).
+	TrustPolicy pulumi.StringInput
+	Chart       config.ChartRef
+	// Image and PluginImage are the Velero server and AWS plugin images, through the registries.
+	Image, PluginImage string
+	NodeSelector       map[string]string
+	Tolerations        []map[string]string
+	DependsOn          []pulumi.Resource
+}
+
+// Velero's pinned versions (vmware-tanzu/helm-charts chart "velero" 12.1.0, appVersion 1.18.1; the
+// AWS plugin v1.14.x is the pair documented for Velero 1.18, v1.14.4 of 2026-09-28 the latest with CVE
+// fixes: velero-io/velero discussion #10563, read 2026-11-25).
+const (
+	VeleroChartRepo     = "https://vmware-tanzu.github.io/helm-charts"
+	VeleroChart         = "velero"
+	VeleroChartVersion  = "12.1.0"
+	VeleroImage         = "docker.io/velero/velero:v1.18.1"
+	VeleroPluginImage   = "docker.io/velero/velero-plugin-for-aws:v1.14.4"
+	VeleroServiceAcct   = "velero"
+	backupTagKey        = "suoke.life/backup"
+	bucketRoleTagKey    = "suoke.life/bucket-role"
+	bucketRoleBackups   = "backups"
+	bucketRoleAccessLog = "access-logs"
+)
+
+// BackupTag is the tag AWS Backup selects volumes by: storage classes put it on every EBS volume.
+func BackupTag() (key, value string) { return backupTagKey, "true" }
+
+// Validate checks the args.
+func (a Args) Validate(path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if a.Env == nil {
+		errs = append(errs, field.Required(path.Child("env"), "the stack region's identity"))
+	}
+	if len(a.Topology.Buckets) == 0 || len(a.Topology.Vaults) == 0 {
+		errs = append(errs, field.Required(path.Child("topology"), "at least one bucket and one vault"))
+	}
+	needDR := len(a.Topology.Vaults) > 1
+	for _, b := range a.Topology.Buckets {
+		if a.Env != nil && b.Region != a.Env.Region {
+			needDR = true
+		}
+	}
+	if needDR && a.DREnv == nil {
+		errs = append(errs, field.Required(path.Child("drEnv"), "the DR region's identity: the topology spans two regions"))
+	}
+	if v := a.Velero; v != nil {
+		vp := path.Child("velero")
+		if v.Provider == nil {
+			errs = append(errs, field.Required(vp.Child("provider"), "the cluster's Kubernetes provider"))
+		}
+		if v.Namespace == "" {
+			errs = append(errs, field.Required(vp.Child("namespace"), ""))
+		}
+		if v.TrustPolicy == nil {
+			errs = append(errs, field.Required(vp.Child("trustPolicy"), "an IRSA trust policy for Velero's service account"))
+		}
+		if v.Chart.Version == "" {
+			errs = append(errs, field.Required(vp.Child("chart").Child("version"), "charts are pinned"))
+		}
+	}
+	return errs
+}

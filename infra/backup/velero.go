@@ -1,0 +1,161 @@
+package backup
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// veleroValues are the chart values we set, typed; everything else keeps the chart's defaults.
+type veleroValues struct {
+	Image            imageValues         `json:"image"`
+	InitContainers   []initContainer     `json:"initContainers"`
+	Configuration    veleroConfiguration `json:"configuration"`
+	SnapshotsEnabled bool                `json:"snapshotsEnabled"`
+	DeployNodeAgent  bool                `json:"deployNodeAgent"`
+	Credentials      map[string]bool     `json:"credentials"`
+	ServiceAccount   map[string]any      `json:"serviceAccount"`
+	Schedules        map[string]schedule `json:"schedules"`
+	NodeSelector     map[string]string   `json:"nodeSelector,omitempty"`
+	Tolerations      []map[string]string `json:"tolerations,omitempty"`
+	Resources        resources           `json:"resources"`
+}
+
+type imageValues struct {
+	Repository string `json:"repository"`
+	Tag        string `json:"tag"`
+}
+
+type initContainer struct {
+	Name         string              `json:"name"`
+	Image        string              `json:"image"`
+	VolumeMounts []map[string]string `json:"volumeMounts"`
+}
+
+type veleroConfiguration struct {
+	BackupStorageLocation  []storageLocation `json:"backupStorageLocation"`
+	VolumeSnapshotLocation []any             `json:"volumeSnapshotLocation"`
+}
+
+type storageLocation struct {
+	Name     string            `json:"name"`
+	Provider string            `json:"provider"`
+	Bucket   string            `json:"bucket"`
+	Prefix   string            `json:"prefix"`
+	Default  bool              `json:"default"`
+	Config   map[string]string `json:"config"`
+}
+
+type schedule struct {
+	Schedule string         `json:"schedule"`
+	Template scheduleTemplt `json:"template"`
+}
+
+type scheduleTemplt struct {
+	TTL                string   `json:"ttl"`
+	IncludedNamespaces []string `json:"includedNamespaces"`
+	SnapshotVolumes    bool     `json:"snapshotVolumes"`
+}
+
+type resources struct {
+	Requests map[string]string `json:"requests"`
+	Limits   map[string]string `json:"limits"`
+}
+
+// VeleroRequests is what Velero asks of the monitoring pool (one replica).
+var VeleroRequests = map[string]string{"cpu": "100m", "memory": "256Mi"}
+
+// splitImage splits "host/path:tag" into repository and tag.
+func splitImage(ref string) imageValues {
+	i := strings.LastIndex(ref, ":")
+	if i < 0 || strings.Contains(ref[i:], "/") {
+		return imageValues{Repository: ref, Tag: "latest"}
+	}
+	return imageValues{Repository: ref[:i], Tag: ref[i+1:]}
+}
+
+// velero installs Velero backing up every namespace's objects to the stack's backup bucket. Volumes
+// are AWS Backup's job (snapshots off), so Velero needs S3 only: its role may touch its own prefix.
+func (b *builder) velero() error {
+	v := b.args.Velero
+	if v == nil {
+		b.c.VeleroRoleARN = pulumi.String("").ToStringOutput()
+		return nil
+	}
+	ctx, env, t := b.ctx, b.args.Env, b.args.Topology
+	bucketARN := env.ARN("s3", "", "", t.VeleroBucket)
+	policy := policyJSON(
+		map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucketARN,
+			"Condition": map[string]any{"StringLike": map[string]any{"s3:prefix": []string{t.VeleroPrefix, t.VeleroPrefix + "/*"}}}},
+		map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}, "Resource": bucketARN + "/" + t.VeleroPrefix + "/*"},
+		// The bucket encrypts with the backup key; Velero may use it only through S3 in this region.
+		map[string]any{"Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "s3." + env.Region + "." + env.DNSSuffix}}},
+	)
+	opts := []pulumi.ResourceOption{pulumi.Parent(b.c), pulumi.Provider(env.Provider)}
+	role, err := iam.NewRole(ctx, b.name+"-velero", &iam.RoleArgs{
+		AssumeRolePolicy: v.TrustPolicy,
+		Description:      pulumi.String("Velero (IRSA): Kubernetes object backups"),
+		Tags:             pulumi.StringMap{"suoke.life/service-account": pulumi.String(v.Namespace + "/" + VeleroServiceAcct)},
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, opts...); err != nil {
+		return err
+	}
+	b.c.VeleroRoleARN = role.Arn
+
+	values := role.Arn.ApplyT(func(arn string) (map[string]any, error) {
+		vals := veleroValues{
+			Image:          splitImage(v.Image),
+			InitContainers: []initContainer{{Name: "velero-plugin-for-aws", Image: v.PluginImage, VolumeMounts: []map[string]string{{"mountPath": "/target", "name": "plugins"}}}},
+			Configuration: veleroConfiguration{
+				BackupStorageLocation: []storageLocation{{Name: "default", Provider: "aws", Bucket: t.VeleroBucket, Prefix: t.VeleroPrefix,
+					Default: true, Config: map[string]string{"region": env.Region}}},
+				VolumeSnapshotLocation: []any{},
+			},
+			SnapshotsEnabled: false, DeployNodeAgent: false,
+			Credentials: map[string]bool{"useSecret": false},
+			ServiceAccount: map[string]any{"server": map[string]any{"create": true, "name": VeleroServiceAcct,
+				"annotations": map[string]string{"eks.amazonaws.com/role-arn": arn}}},
+			Schedules: map[string]schedule{"daily": {Schedule: b.args.Config.VeleroSchedule, Template: scheduleTemplt{
+				TTL: durationHours(b.args.Config.VeleroTTLHours), IncludedNamespaces: []string{"*"}, SnapshotVolumes: false}}},
+			NodeSelector: v.NodeSelector, Tolerations: v.Tolerations,
+			Resources: resources{Requests: VeleroRequests, Limits: map[string]string{"memory": "512Mi"}},
+		}
+		return toMap(vals)
+	}).(pulumi.MapOutput)
+
+	_, err = helmv3.NewRelease(ctx, b.name+"-velero", &helmv3.ReleaseArgs{
+		Name: pulumi.String("velero"), Namespace: pulumi.String(v.Namespace), CreateNamespace: pulumi.Bool(true),
+		Chart: pulumi.String(v.Chart.Chart), Version: pulumi.String(v.Chart.Version),
+		RepositoryOpts: repoOpts(v.Chart.Repo),
+		Values:         values,
+	}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(v.DependsOn))
+	return err
+}
+
+func repoOpts(repo string) helmv3.RepositoryOptsPtrInput {
+	if repo == "" {
+		return nil
+	}
+	return &helmv3.RepositoryOptsArgs{Repo: pulumi.String(repo)}
+}
+
+func durationHours(h int) string { return fmt.Sprintf("%dh", h) }
+
+// toMap turns typed values into the map Helm takes, through their JSON tags.
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}

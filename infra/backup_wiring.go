@@ -1,0 +1,75 @@
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/backup"
+	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/identity"
+)
+
+// NamespaceVelero is where Velero runs (platform software, on the monitoring pool).
+const NamespaceVelero = "velero"
+
+// drIdentity builds the AWS provider of the DR region and asks AWS about it. Staging has no DR pair.
+func drIdentity(ctx *pulumi.Context, cfg *config.Platform, tags map[string]string) (*identity.Env, error) {
+	if !cfg.Environment.ProductionLike() {
+		return nil, nil
+	}
+	p, err := aws.NewProvider(ctx, "aws-dr", &aws.ProviderArgs{
+		Region:      pulumi.String(cfg.DRRegion.Name),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(tags)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aws provider of %s: %w", cfg.DRRegion.Name, err)
+	}
+	return identity.Lookup(ctx, p)
+}
+
+// deployBackup builds the backups. Every name comes from cfg.BackupTopology, which the data tier's
+// archive (cfg.PostgresArchive) and the DR stack's restore (cfg.PostgresRestore) share.
+func deployBackup(ctx *pulumi.Context, cfg *config.Platform, env, drEnv *identity.Env, cl *cluster.Cluster, opts ...pulumi.ResourceOption) (*backup.Backup, error) {
+	mon := cl.Scheduling[config.TierMonitoring]
+	var tolerations []map[string]string
+	for _, t := range mon.Tolerations {
+		tolerations = append(tolerations, map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect})
+	}
+	cpu, mem := 100, 256 // backup.VeleroRequests
+	cl.Reserve(cluster.Footprint{Tier: config.TierMonitoring, Name: NamespaceVelero + "/velero", Replicas: 1, CPUMilli: cpu, MemoryMiB: mem, Source: "backup"})
+	return backup.New(ctx, "backup", backup.Args{
+		Config:   cfg.Backup,
+		Topology: cfg.BackupTopology(env.AccountID),
+		Env:      env,
+		DREnv:    drEnv,
+		Protect:  cfg.Protect,
+		Velero: &backup.VeleroArgs{
+			Provider:     cl.Provider,
+			Namespace:    NamespaceVelero,
+			TrustPolicy:  cl.TrustPolicyFor(NamespaceVelero, backup.VeleroServiceAcct),
+			Chart:        cl.Registries.Chart(backup.VeleroChartRepo, backup.VeleroChart, backup.VeleroChartVersion),
+			Image:        cl.Registries.Image(backup.VeleroImage),
+			PluginImage:  cl.Registries.Image(backup.VeleroPluginImage),
+			NodeSelector: mon.NodeSelector,
+			Tolerations:  tolerations,
+			// No DependsOn on the cluster component: that waits on whichever of its children exist at
+			// the time. cl.Provider already waits for the nodes and the deployer's access.
+		},
+	}, opts...)
+}
+
+// withBackup adds the DR estimates: the RPO from its parts, and the RTO from its parts with the
+// deploy critical path of this very program (the DR stack is this program in the DR region).
+func withBackup(outs Outputs, cfg *config.Platform, b *backup.Backup, deployMinutes pulumi.Float64Output) Outputs {
+	if !cfg.Environment.ProductionLike() {
+		return outs
+	}
+	outs["rpoMinutes"] = pulumi.Float64(b.RPO.Minutes).ToFloat64Output()
+	outs["rtoMinutes"] = deployMinutes.ApplyT(func(d float64) float64 { return backup.RTO(cfg.Backup, d).Minutes }).(pulumi.Float64Output)
+	outs["drMode"] = pulumi.String(string(cfg.Backup.DRMode)).ToStringOutput()
+	outs["backupBuckets"] = pulumi.ToStringArray(b.Buckets).ToStringArrayOutput()
+	return outs
+}

@@ -1,0 +1,134 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/identity"
+)
+
+// policyDoc is an IAM policy document, built as typed Go and rendered with encoding/json.
+type policyDoc struct {
+	Version   string      `json:"Version"`
+	Statement []statement `json:"Statement"`
+}
+
+type statement struct {
+	Sid       string                    `json:"Sid,omitempty"`
+	Effect    string                    `json:"Effect"`
+	Principal map[string]any            `json:"Principal,omitempty"`
+	Action    any                       `json:"Action"`
+	Resource  any                       `json:"Resource,omitempty"`
+	Condition map[string]map[string]any `json:"Condition,omitempty"`
+}
+
+func doc(stmts ...statement) policyDoc { return policyDoc{Version: "2012-10-17", Statement: stmts} }
+
+func (d policyDoc) String() string {
+	b, _ := json.Marshal(d) // only maps, slices and strings: Marshal cannot fail
+	return string(b)
+}
+
+// globalSuffix is the DNS suffix of service principals outside the China partition.
+const globalSuffix = "amazonaws.com"
+
+// trustedPrincipals returns a service's principal as AWS reports it (getServicePrincipal) and, where
+// that answer carries the partition's own suffix (EC2 in aws-cn: ec2.amazonaws.com.cn), also the
+// global-suffix form: DESIGN.md records that sources disagree on which one EC2 presents in China, so
+// the node role trusts both there. Elsewhere, and for services such as EKS, it is one principal.
+func trustedPrincipals(ctx *pulumi.Context, env *identity.Env, service string) ([]string, error) {
+	sp, err := env.ServicePrincipal(ctx, service)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{sp}
+	if env.DNSSuffix != globalSuffix && strings.HasSuffix(sp, "."+env.DNSSuffix) {
+		out = append(out, strings.TrimSuffix(sp, env.DNSSuffix)+globalSuffix)
+	}
+	return out, nil
+}
+
+// serviceTrust is a trust policy for AWS services, scoped to this account (confused-deputy guard).
+func serviceTrust(principals []string, account string, sourceAccount bool) string {
+	var p any = principals
+	if len(principals) == 1 {
+		p = principals[0]
+	}
+	st := statement{Effect: "Allow", Principal: map[string]any{"Service": p}, Action: "sts:AssumeRole"}
+	if sourceAccount {
+		st.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}}
+	}
+	return doc(st).String()
+}
+
+// managedPolicy is the ARN of an AWS managed policy in this partition.
+func managedPolicy(env *identity.Env, name string) string {
+	return env.ARN("iam", "", "aws", "policy/"+name)
+}
+
+// attach attaches managed policies to a role, one child per policy, named after it.
+func attach(ctx *pulumi.Context, name string, role *iam.Role, arns []string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var out []pulumi.Resource
+	for _, arn := range arns {
+		short := arn[strings.LastIndex(arn, "/")+1:]
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-"+strings.ToLower(short), &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(arn),
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// IRSAAudience is the audience of IRSA tokens; it stays sts.amazonaws.com in the China partition.
+const IRSAAudience = "sts.amazonaws.com"
+
+// ServiceAccountTag names, on an IRSA role, the one service account ("namespace/name") it trusts, so
+// that reviewers and the policy can check trust against intent.
+const ServiceAccountTag = "suoke.life/service-account"
+
+// TrustPolicyFor returns the trust policy of an IAM role that only the given service account can
+// assume (IRSA): web identity from the cluster's OIDC provider, with the token's subject and
+// audience pinned by StringEquals.
+func (c *Cluster) TrustPolicyFor(namespace, serviceAccount string) pulumi.StringOutput {
+	return pulumi.All(c.OIDCProviderARN, c.OIDCIssuerURL).ApplyT(func(v []any) string {
+		arn, issuer := v[0].(string), strings.TrimPrefix(v[1].(string), "https://")
+		return doc(statement{
+			Effect: "Allow", Principal: map[string]any{"Federated": arn}, Action: "sts:AssumeRoleWithWebIdentity",
+			Condition: map[string]map[string]any{"StringEquals": {
+				issuer + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
+				issuer + ":aud": IRSAAudience,
+			}},
+		}).String()
+	}).(pulumi.StringOutput)
+}
+
+// ServiceAccountRole creates an IAM role for one service account (IRSA), with managed policies and an
+// optional inline policy. Its name is the component's name + "-" + key.
+func (c *Cluster) ServiceAccountRole(ctx *pulumi.Context, key, namespace, serviceAccount string, managed []string, inline pulumi.StringInput, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	name := c.name + "-" + key
+	opts = append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		AssumeRolePolicy: c.TrustPolicyFor(namespace, serviceAccount),
+		Description:      pulumi.Sprintf("IRSA role of %s/%s in cluster %s", namespace, serviceAccount, c.Name),
+		Tags:             pulumi.StringMap{ServiceAccountTag: pulumi.String(namespace + "/" + serviceAccount)},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("role %s: %w", key, err)
+	}
+	if _, err := attach(ctx, name, role, managed, opts...); err != nil {
+		return nil, err
+	}
+	if inline != nil {
+		if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: role.Name, Policy: inline}, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return role, nil
+}

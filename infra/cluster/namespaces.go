@@ -1,0 +1,468 @@
+package cluster
+
+import (
+	"fmt"
+	"sort"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/network"
+)
+
+// The platform's namespaces. Workload namespaces are named after their tier.
+const (
+	NamespaceKubeSystem  = "kube-system"
+	NamespaceMonitoring  = "monitoring"
+	NamespaceData        = "data"
+	NamespaceCNPGSystem  = "cnpg-system"
+	NamespaceCertManager = "cert-manager"
+)
+
+// Ports the network policies open. MetricsPort is where workloads serve /metrics when not on their
+// service port; OTLP is the OpenTelemetry collector's gRPC and HTTP intake.
+const (
+	MetricsPort  = 9090
+	OTLPGRPCPort = 4317
+	OTLPHTTPPort = 4318
+	PostgresPort = 5432
+	RedisPort    = 6379
+	DNSPort      = 53
+	HTTPSPort    = 443
+)
+
+// LabelService is the pod label that names a service's pods (the delivery pipeline sets it); the
+// network policies select pods by it.
+const LabelService = "app.kubernetes.io/name"
+
+// Pod Security Standards levels.
+const (
+	PSSRestricted = "restricted"
+	PSSBaseline   = "baseline"
+	PSSPrivileged = "privileged"
+)
+
+// Namespaces are the names later components deploy into.
+type Namespaces struct {
+	// Workloads maps each workload tier (gateway, agents, business) to its namespace.
+	Workloads   map[config.Tier]string
+	Monitoring  string
+	Data        string
+	CNPGSystem  string
+	CertManager string
+	KubeSystem  string
+}
+
+// StorageClasses are the cluster's storage class names.
+type StorageClasses struct {
+	// Default is gp3, encrypted with the cluster's key, bound when the pod is scheduled (so the
+	// volume lands in the pod's AZ), deleted with its claim.
+	Default string
+	// Retain is the same with reclaimPolicy Retain: for databases, whose volumes outlive a deleted
+	// claim.
+	Retain string
+}
+
+// namespaceSpec is one namespace the cluster creates, with its Pod Security level and why.
+type namespaceSpec struct {
+	name     string
+	pss      string
+	workload config.Tier
+	why      string
+}
+
+// namespaceSpecs are the namespaces: one per workload tier (restricted, guarded), then the
+// platform's. Monitoring runs node-exporter and Fluent Bit, which read the host: privileged. The data
+// tier's PostgreSQL instances and operator enforce baseline and warn on restricted.
+func namespaceSpecs() []namespaceSpec {
+	var out []namespaceSpec
+	for _, t := range config.WorkloadTiers() {
+		out = append(out, namespaceSpec{name: string(t), pss: PSSRestricted, workload: t, why: "workloads of the " + string(t) + " tier"})
+	}
+	return append(out,
+		namespaceSpec{name: NamespaceMonitoring, pss: PSSPrivileged, why: "node-exporter and Fluent Bit read the host"},
+		namespaceSpec{name: NamespaceData, pss: PSSBaseline, why: "PostgreSQL (CloudNativePG clusters)"},
+		namespaceSpec{name: NamespaceCNPGSystem, pss: PSSBaseline, why: "the CloudNativePG operator"},
+		namespaceSpec{name: NamespaceCertManager, pss: PSSRestricted, why: "cert-manager"},
+	)
+}
+
+// addonFootprints are the add-ons' requests: DaemonSets on every node of every pool, and the
+// add-on Deployments that select no pool and so land on the untainted business pool. From the
+// add-ons' default manifests (kube-proxy 100m; aws-node 25m for each of its two containers; CoreDNS
+// 100m/70Mi; EBS CSI node 3 × 10m/40Mi, controller 6 × 10m/40Mi; Pod Identity agent 25m), read
+// 2026-11-25, rounded up where a container sets none.
+var addonFootprints = []struct {
+	name      string
+	perNode   bool
+	replicas  int
+	resources Resources
+}{
+	{"kube-system/aws-node", true, 0, Resources{50, 64}},
+	{"kube-system/kube-proxy", true, 0, Resources{100, 64}},
+	{"kube-system/ebs-csi-node", true, 0, Resources{30, 120}},
+	{"kube-system/eks-pod-identity-agent", true, 0, Resources{25, 32}},
+	{"kube-system/coredns", false, 2, Resources{100, 70}},
+	{"kube-system/ebs-csi-controller", false, 2, Resources{60, 240}},
+}
+
+func baseline(ctx *pulumi.Context, c *Cluster) error {
+	a := c.args
+	for _, f := range addonFootprints {
+		tiers := []config.Tier{config.TierBusiness}
+		if f.perNode {
+			tiers = config.AllTiers()
+		}
+		for _, t := range tiers {
+			c.Reserve(Footprint{Tier: t, Name: f.name, Replicas: f.replicas, PerNode: f.perNode, CPUMilli: f.resources.CPUMilli, MemoryMiB: f.resources.MemoryMiB, Source: "cluster"})
+		}
+	}
+	k8s := pulumi.Provider(c.Provider)
+	parent := pulumi.Parent(c)
+
+	if err := storageClasses(ctx, c); err != nil {
+		return err
+	}
+
+	c.Namespaces = Namespaces{Workloads: map[config.Tier]string{}, Monitoring: NamespaceMonitoring, Data: NamespaceData,
+		CNPGSystem: NamespaceCNPGSystem, CertManager: NamespaceCertManager, KubeSystem: NamespaceKubeSystem}
+	c.NamespaceResources = map[string]pulumi.Resource{}
+	for _, ns := range namespaceSpecs() {
+		labels := pulumi.StringMap{
+			"pod-security.kubernetes.io/enforce": pulumi.String(ns.pss),
+			"pod-security.kubernetes.io/audit":   pulumi.String(PSSRestricted),
+			"pod-security.kubernetes.io/warn":    pulumi.String(PSSRestricted),
+		}
+		if ns.workload != "" {
+			labels[TierLabel] = pulumi.String(string(ns.workload))
+			c.Namespaces.Workloads[ns.workload] = ns.name
+		}
+		n, err := corev1.NewNamespace(ctx, c.name+"-ns-"+ns.name, &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns.name), Labels: labels,
+				Annotations: pulumi.StringMap{"suoke.life/purpose": pulumi.String(ns.why)}},
+		}, parent, k8s)
+		if err != nil {
+			return err
+		}
+		c.NamespaceResources[ns.name] = n
+	}
+
+	cat, _ := config.CatalogFor(a.Env.Region)
+	layout, err := network.Layout(a.VpcCIDR, a.AZs)
+	if err != nil {
+		return err
+	}
+	cidrs := map[network.Role][]string{}
+	for _, s := range layout {
+		cidrs[s.Role] = append(cidrs[s.Role], s.CIDR)
+	}
+	c.ServiceAccounts = map[string]string{}
+	for _, t := range config.WorkloadTiers() {
+		ns := c.Namespaces.Workloads[t]
+		after := pulumi.DependsOn([]pulumi.Resource{c.NamespaceResources[ns]})
+		q := quotaFor(t, a.NodePools[t], cat, c.ledger.list())
+		if _, err := corev1.NewResourceQuota(ctx, c.name+"-quota-"+ns, &corev1.ResourceQuotaArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("tier-capacity"), Namespace: pulumi.String(ns)},
+			Spec:     &corev1.ResourceQuotaSpecArgs{Hard: pulumi.ToStringMap(q.Hard())},
+		}, parent, k8s, after); err != nil {
+			return err
+		}
+		if _, err := corev1.NewLimitRange(ctx, c.name+"-limits-"+ns, &corev1.LimitRangeArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("container-defaults"), Namespace: pulumi.String(ns)},
+			Spec: &corev1.LimitRangeSpecArgs{Limits: corev1.LimitRangeItemArray{&corev1.LimitRangeItemArgs{
+				Type:           pulumi.String("Container"),
+				DefaultRequest: pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("128Mi")},
+				Default:        pulumi.StringMap{"memory": pulumi.String("512Mi")},
+				Max:            pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", q.PerNode.CPUMilli), "memory": pulumi.Sprintf("%dMi", q.PerNode.MemoryMiB)},
+			}}},
+		}, parent, k8s, after); err != nil {
+			return err
+		}
+		for _, np := range policiesFor(t, a.Services, cidrs) {
+			if _, err := networkingv1.NewNetworkPolicy(ctx, c.name+"-netpol-"+ns+"-"+np.Name, np.args(ns), parent, k8s, after); err != nil {
+				return err
+			}
+		}
+		for _, s := range servicesOn(a.Services, t) {
+			if err := serviceAccount(ctx, c, s, ns, after); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func storageClasses(ctx *pulumi.Context, c *Cluster) error {
+	c.StorageClasses = StorageClasses{Default: "gp3", Retain: "gp3-retain"}
+	for _, sc := range []struct {
+		name, reclaim string
+		isDefault     bool
+		opts          []pulumi.ResourceOption
+	}{
+		{c.StorageClasses.Default, "Delete", true, nil},
+		{c.StorageClasses.Retain, "Retain", false, []pulumi.ResourceOption{pulumi.Protect(c.args.Protect), pulumi.RetainOnDelete(c.args.Protect)}},
+	} {
+		ann := pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String(fmt.Sprint(sc.isDefault))}
+		if _, err := storagev1.NewStorageClass(ctx, c.name+"-sc-"+sc.name, &storagev1.StorageClassArgs{
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(sc.name), Annotations: ann},
+			Provisioner: pulumi.String("ebs.csi.aws.com"),
+			Parameters: pulumi.StringMap{
+				"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": c.KMSKeyARN,
+				"csi.storage.k8s.io/fstype": pulumi.String("ext4"),
+			},
+			ReclaimPolicy:        pulumi.String(sc.reclaim),
+			VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
+			AllowVolumeExpansion: pulumi.Bool(true),
+		}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, sc.opts...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func servicesOn(svcs []config.Service, t config.Tier) []config.Service {
+	var out []config.Service
+	for _, s := range svcs {
+		if s.Tier == t {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// serviceAccount gives a service its account; with awsAccess, an IRSA role granting those actions.
+// Pods do not mount an API token unless their manifest asks: the services do not call the API.
+func serviceAccount(ctx *pulumi.Context, c *Cluster, s config.Service, ns string, opts ...pulumi.ResourceOption) error {
+	ann := pulumi.StringMap{}
+	if len(s.AWSAccess) > 0 {
+		policy := doc(statement{Sid: "ServiceAccess", Effect: "Allow", Action: s.AWSAccess, Resource: "*"}).String()
+		role, err := c.ServiceAccountRole(ctx, "sa-"+s.Name, ns, s.Name, nil, pulumi.String(policy))
+		if err != nil {
+			return err
+		}
+		ann["eks.amazonaws.com/role-arn"] = role.Arn
+	}
+	_, err := corev1.NewServiceAccount(ctx, c.name+"-sa-"+s.Name, &corev1.ServiceAccountArgs{
+		Metadata:                     &metav1.ObjectMetaArgs{Name: pulumi.String(s.Name), Namespace: pulumi.String(ns), Annotations: ann},
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, opts...)...)
+	c.ServiceAccounts[s.Name] = ns + "/" + s.Name
+	return err
+}
+
+// Quota is a workload namespace's ResourceQuota: its pool's allocatable capacity at max size, less
+// the DaemonSets and add-ons that run there and the headroom, so HPAs can grow a tier up to what the
+// autoscaler can add and no further.
+type Quota struct {
+	CPUMilli  int
+	MemoryMiB int
+	Pods      int
+	// PerNode is one node's allocatable capacity (the LimitRange's max per container).
+	PerNode Resources
+}
+
+// Hard renders the quota's hard limits.
+func (q Quota) Hard() map[string]string {
+	return map[string]string{
+		"requests.cpu":    fmt.Sprintf("%dm", q.CPUMilli),
+		"requests.memory": fmt.Sprintf("%dMi", q.MemoryMiB),
+		"limits.memory":   fmt.Sprintf("%dMi", 2*q.MemoryMiB),
+		"pods":            fmt.Sprint(q.Pods),
+	}
+}
+
+func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []Footprint) Quota {
+	it := cat.EC2[pool.InstanceType]
+	per := Allocatable(it)
+	cpu, mem, pods := per.CPUMilli*pool.Max, per.MemoryMiB*pool.Max, it.MaxPods*pool.Max
+	for _, f := range items {
+		if f.Tier != t {
+			continue
+		}
+		n := f.Replicas
+		if f.PerNode {
+			n = pool.Max
+		}
+		cpu, mem, pods = cpu-n*f.CPUMilli, mem-n*f.MemoryMiB, pods-n
+	}
+	keep := 1 - Headroom
+	return Quota{CPUMilli: int(float64(cpu) * keep), MemoryMiB: int(float64(mem) * keep), Pods: pods, PerNode: per}
+}
+
+// netPeer is one side of a network policy rule: pods of a namespace, or an IP block.
+type netPeer struct {
+	Namespace string
+	Pods      map[string]string
+	CIDR      string
+}
+
+type netPort struct {
+	Protocol string
+	Port     int
+}
+
+type netRule struct {
+	Peers []netPeer
+	Ports []netPort
+}
+
+// NetPolicy is a network policy as data, so the flows can be read and tested apart from Kubernetes.
+type NetPolicy struct {
+	Name string
+	// Pods selects the policy's pods; empty selects every pod of the namespace.
+	Pods    map[string]string
+	Ingress []netRule
+	Egress  []netRule
+	// Types are the directions the policy governs.
+	Types []string
+}
+
+func tcp(ports ...int) []netPort {
+	out := make([]netPort, len(ports))
+	for i, p := range ports {
+		out[i] = netPort{"TCP", p}
+	}
+	return out
+}
+
+func portsOf(svcs []config.Service) []int {
+	var out []int
+	for _, s := range svcs {
+		out = append(out, s.Port)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// policiesFor is a workload namespace's network policies: deny everything, then allow the flows the
+// platform needs.
+func policiesFor(t config.Tier, svcs []config.Service, cidrs map[network.Role][]string) []NetPolicy {
+	mine := servicesOn(svcs, t)
+	ports := portsOf(mine)
+	ns := string(t)
+	var out []NetPolicy
+	out = append(out,
+		NetPolicy{Name: "default-deny", Types: []string{"Ingress", "Egress"}},
+		NetPolicy{Name: "allow-dns", Types: []string{"Egress"}, Egress: []netRule{{
+			Peers: []netPeer{{Namespace: NamespaceKubeSystem, Pods: map[string]string{"k8s-app": "kube-dns"}}},
+			Ports: []netPort{{"UDP", DNSPort}, {"TCP", DNSPort}},
+		}}},
+	)
+	if len(ports) > 0 {
+		// Services of one tier call each other (the agents coordinate).
+		out = append(out, NetPolicy{Name: "allow-same-tier", Types: []string{"Ingress"},
+			Ingress: []netRule{{Peers: []netPeer{{Namespace: ns}}, Ports: tcp(ports...)}}})
+		// Prometheus scrapes the service ports and the metrics port.
+		out = append(out, NetPolicy{Name: "allow-metrics-scrape", Types: []string{"Ingress"},
+			Ingress: []netRule{{Peers: []netPeer{{Namespace: NamespaceMonitoring}}, Ports: tcp(append(ports, MetricsPort)...)}}})
+	}
+	if t == config.TierGateway {
+		var lb []netPeer
+		for _, c := range cidrs[network.RolePublic] {
+			lb = append(lb, netPeer{CIDR: c})
+		}
+		out = append(out, NetPolicy{Name: "allow-load-balancer", Types: []string{"Ingress"}, Ingress: []netRule{{Peers: lb, Ports: tcp(ports...)}}})
+		var backends []netRule
+		for _, bt := range []config.Tier{config.TierAgents, config.TierBusiness} {
+			if p := portsOf(servicesOn(svcs, bt)); len(p) > 0 {
+				backends = append(backends, netRule{Peers: []netPeer{{Namespace: string(bt)}}, Ports: tcp(p...)})
+			}
+		}
+		if len(backends) > 0 {
+			out = append(out, NetPolicy{Name: "allow-to-backends", Types: []string{"Egress"}, Egress: backends})
+		}
+	} else if len(ports) > 0 {
+		out = append(out, NetPolicy{Name: "allow-from-gateway", Types: []string{"Ingress"},
+			Ingress: []netRule{{Peers: []netPeer{{Namespace: string(config.TierGateway)}}, Ports: tcp(ports...)}}})
+	}
+	if len(ports) > 0 {
+		out = append(out, NetPolicy{Name: "allow-same-tier-egress", Types: []string{"Egress"},
+			Egress: []netRule{{Peers: []netPeer{{Namespace: ns}}, Ports: tcp(ports...)}}})
+	}
+	var db, cache bool
+	var aws []string
+	for _, s := range mine {
+		db, cache = db || s.Database, cache || s.Cache
+		if len(s.AWSAccess) > 0 {
+			aws = append(aws, s.Name)
+		}
+	}
+	if db {
+		out = append(out, NetPolicy{Name: "allow-postgres", Types: []string{"Egress"},
+			Egress: []netRule{{Peers: []netPeer{{Namespace: NamespaceData}}, Ports: tcp(PostgresPort)}}})
+	}
+	if cache {
+		var data []netPeer
+		for _, c := range cidrs[network.RoleData] {
+			data = append(data, netPeer{CIDR: c})
+		}
+		out = append(out, NetPolicy{Name: "allow-redis", Types: []string{"Egress"}, Egress: []netRule{{Peers: data, Ports: tcp(RedisPort)}}})
+	}
+	out = append(out, NetPolicy{Name: "allow-telemetry", Types: []string{"Egress"},
+		Egress: []netRule{{Peers: []netPeer{{Namespace: NamespaceMonitoring}}, Ports: tcp(OTLPGRPCPort, OTLPHTTPPort)}}})
+	// STS (IRSA) and the other AWS APIs answer on the VPC's interface endpoints.
+	var private []netPeer
+	for _, c := range cidrs[network.RolePrivate] {
+		private = append(private, netPeer{CIDR: c})
+	}
+	out = append(out, NetPolicy{Name: "allow-aws-endpoints", Types: []string{"Egress"}, Egress: []netRule{{Peers: private, Ports: tcp(HTTPSPort)}}})
+	// Services with AWS access may also reach regional APIs without an interface endpoint (S3's
+	// gateway endpoint routes to public S3 addresses).
+	for _, name := range aws {
+		out = append(out, NetPolicy{Name: "allow-aws-apis-" + name, Types: []string{"Egress"}, Pods: map[string]string{LabelService: name},
+			Egress: []netRule{{Peers: []netPeer{{CIDR: "0.0.0.0/0"}}, Ports: tcp(HTTPSPort)}}})
+	}
+	return out
+}
+
+func (p NetPolicy) args(ns string) *networkingv1.NetworkPolicyArgs {
+	peers := func(ps []netPeer) networkingv1.NetworkPolicyPeerArray {
+		var out networkingv1.NetworkPolicyPeerArray
+		for _, p := range ps {
+			if p.CIDR != "" {
+				out = append(out, &networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(p.CIDR)}})
+				continue
+			}
+			peer := &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+				MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(p.Namespace)}}}
+			if len(p.Pods) > 0 {
+				peer.PodSelector = &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(p.Pods)}
+			}
+			out = append(out, peer)
+		}
+		return out
+	}
+	ports := func(ps []netPort) networkingv1.NetworkPolicyPortArray {
+		var out networkingv1.NetworkPolicyPortArray
+		for _, p := range ps {
+			out = append(out, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String(p.Protocol), Port: pulumi.Int(p.Port)})
+		}
+		return out
+	}
+	spec := &networkingv1.NetworkPolicySpecArgs{
+		PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(p.Pods)},
+		PolicyTypes: pulumi.ToStringArray(p.Types),
+	}
+	var in networkingv1.NetworkPolicyIngressRuleArray
+	for _, r := range p.Ingress {
+		in = append(in, &networkingv1.NetworkPolicyIngressRuleArgs{From: peers(r.Peers), Ports: ports(r.Ports)})
+	}
+	var eg networkingv1.NetworkPolicyEgressRuleArray
+	for _, r := range p.Egress {
+		eg = append(eg, &networkingv1.NetworkPolicyEgressRuleArgs{To: peers(r.Peers), Ports: ports(r.Ports)})
+	}
+	if len(in) > 0 {
+		spec.Ingress = in
+	}
+	if len(eg) > 0 {
+		spec.Egress = eg
+	}
+	return &networkingv1.NetworkPolicyArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Namespace: pulumi.String(ns)},
+		Spec:     spec,
+	}
+}

@@ -1,0 +1,511 @@
+package database_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/database"
+	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/plan"
+)
+
+const prodMonitoring = `{"receivers": {"oncall": {"webhooks": [{"kind": "dingtalk", "url": "[secret]"}]}}, "deadMansSwitchUrl": "[secret]"}`
+
+// platformFor parses a stack's config the way the program does.
+func platformFor(t *testing.T, region string, values map[string]string) *config.Platform {
+	t.Helper()
+	// Prod and dr must page someone and have a dead man's switch (the monitoring config's rules).
+	v := map[string]string{config.KeyEnvironment: "prod", config.KeyProtect: "true", config.KeyMonitoring: prodMonitoring}
+	if strings.HasPrefix(region, "us-") {
+		v[config.KeyDRRegion] = "us-west-2"
+	}
+	for k, val := range values {
+		v[k] = val
+	}
+	p, err := config.Parse(config.Input{Project: config.Namespace, Stack: "prod", Region: region, Values: v})
+	require.NoError(t, err)
+	return p
+}
+
+// argsFor fills the component's args from a config, a Kubernetes provider and stand-ins for the
+// network's and cluster's outputs.
+func argsFor(cfg *config.Platform, env *identity.Env, k8s pulumi.ProviderResource) database.Args {
+	var dbs, caches []string
+	for _, s := range cfg.Services {
+		if s.Database {
+			dbs = append(dbs, s.Name)
+		}
+		if s.Cache {
+			caches = append(caches, s.Name)
+		}
+	}
+	dbTol := []corev1.Toleration{{Key: "suoke.life/tier", Operator: corev1.TolerationOpEqual, Value: "database", Effect: corev1.TaintEffectNoSchedule}}
+	platformTol := []corev1.Toleration{{Key: "suoke.life/tier", Operator: corev1.TolerationOpEqual, Value: "monitoring", Effect: corev1.TaintEffectNoSchedule}}
+	pg := &database.PostgresArgs{
+		KubeProvider:      k8s,
+		Namespace:         "data",
+		OperatorNamespace: "cnpg-system",
+		StorageClass:      "gp3-retain",
+		OIDCProviderARN:   pulumi.String(env.ARN("iam", "", env.AccountID, "oidc-provider/oidc.eks."+env.Region+"."+env.DNSSuffix+"/id/ABC")),
+		OIDCIssuerURL:     pulumi.String("https://oidc.eks." + env.Region + "." + env.DNSSuffix + "/id/ABC"),
+		Registries:        config.Registries{Mode: config.RegistryUpstream}.Resolve(cfg.Region, env.AccountID),
+		Database:          database.Placement{NodeSelector: map[string]string{"suoke.life/tier": "database"}, Tolerations: dbTol},
+		Platform:          database.Placement{NodeSelector: map[string]string{"suoke.life/tier": "monitoring"}, Tolerations: platformTol},
+		// m6i.2xlarge under the EKS AL2023 reservations (the cluster component's Allocatable).
+		NodeAllocatable:       database.Resources{CPUMilli: 7910, MemoryMiB: 30136},
+		Headroom:              0.20,
+		Archive:               config.ArchiveTarget{Bucket: config.BackupBucketName(cfg.BackupFamily(), env.AccountID, env.Region), Region: env.Region, ServerName: cfg.PostgresServerName()},
+		ArchiveTimeoutSeconds: 60,
+		Settings:              cfg.Data.Postgres,
+		Databases:             dbs,
+	}
+	return database.Args{
+		Env: env, AZs: cfg.AZNames(), Protect: cfg.Protect, Tags: map[string]string{"Project": "suoke"},
+		Redis: database.RedisArgs{
+			Engine: cfg.Cache.Engine, EngineVersion: cfg.Cache.EngineVersion, NodeType: cfg.Cache.NodeType, Nodes: cfg.Cache.Nodes,
+			Settings: cfg.Data.Redis, Users: caches,
+			DataSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}), DataSGID: pulumi.String("sg-data"),
+		},
+		Postgres: pg,
+	}
+}
+
+type deployed struct {
+	db        *database.Database
+	resources []plan.Resource
+}
+
+func (d deployed) ofType(typ string) []plan.Resource {
+	var out []plan.Resource
+	for _, r := range d.resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d deployed) one(t *testing.T, typ string) plan.Resource {
+	t.Helper()
+	rs := d.ofType(typ)
+	require.Len(t, rs, 1, typ)
+	return rs[0]
+}
+
+func (d deployed) urnOf(t *testing.T, name string) string {
+	t.Helper()
+	for _, r := range d.resources {
+		if r.Name == name {
+			return r.URN
+		}
+	}
+	require.Failf(t, "no resource", "%s", name)
+	return ""
+}
+
+// deploy runs the component under the offline plan's mocks with a locally built Kubernetes provider.
+func deploy(t *testing.T, cfg *config.Platform, edit func(*database.Args)) deployed {
+	t.Helper()
+	m := plan.NewMocks(cfg.Region)
+	m.Project, m.Stack = config.Namespace, cfg.Stack
+	var d *database.Database
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		awsProvider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String(cfg.Region.Name)})
+		if err != nil {
+			return err
+		}
+		env, err := identity.Lookup(ctx, awsProvider)
+		if err != nil {
+			return err
+		}
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		args := argsFor(cfg, env, k8s)
+		if edit != nil {
+			edit(&args)
+		}
+		d, err = database.New(ctx, "database", args, pulumi.Providers(awsProvider, k8s))
+		return err
+	}, pulumi.WithMocks(config.Namespace, cfg.Stack, m))
+	require.NoError(t, err)
+	return deployed{db: d, resources: m.Resources()}
+}
+
+const (
+	typeCluster      = "kubernetes:postgresql.cnpg.io/v1:Cluster"
+	typeDatabaseRole = "kubernetes:postgresql.cnpg.io/v1:DatabaseRole"
+	typeDatabase     = "kubernetes:postgresql.cnpg.io/v1:Database"
+	typeObjectStore  = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
+	typeRelease      = "kubernetes:helm.sh/v3:Release"
+	typeRG           = "aws:elasticache/replicationGroup:ReplicationGroup"
+	typeUser         = "aws:elasticache/user:User"
+	typeRolePolicy   = "aws:iam/rolePolicy:RolePolicy"
+	typeRole         = "aws:iam/role:Role"
+)
+
+// at reads a nested input.
+func at(r plan.Resource, keys ...string) any {
+	var cur any = r.Inputs
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
+func TestProdPostgresTopology(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), nil)
+	c := d.one(t, typeCluster)
+	assert.Equal(t, "postgres", at(c, "metadata", "name"))
+	assert.Equal(t, "data", at(c, "metadata", "namespace"))
+	assert.Equal(t, 3.0, at(c, "spec", "instances"))
+	assert.Equal(t, "topology.kubernetes.io/zone", at(c, "spec", "affinity", "topologyKey"))
+	assert.Equal(t, "required", at(c, "spec", "affinity", "podAntiAffinityType"))
+	assert.Equal(t, map[string]any{"suoke.life/tier": "database"}, at(c, "spec", "affinity", "nodeSelector"))
+	assert.Equal(t, []any{map[string]any{"key": "suoke.life/tier", "operator": "Equal", "value": "database", "effect": "NoSchedule"}},
+		at(c, "spec", "affinity", "tolerations"))
+	assert.Equal(t, "gp3-retain", at(c, "spec", "storage", "storageClass"))
+	assert.Equal(t, "100Gi", at(c, "spec", "storage", "size"))
+	assert.Equal(t, "20Gi", at(c, "spec", "walStorage", "size"))
+	assert.Equal(t, map[string]any{"method": "any", "number": 1.0, "dataDurability": "required"}, at(c, "spec", "postgresql", "synchronous"))
+	assert.Equal(t, false, at(c, "spec", "enableSuperuserAccess"))
+	// Sized from the m6i.2xlarge (see sizing.go for the arithmetic).
+	assert.Equal(t, map[string]any{"cpu": "5700m", "memory": "23040Mi"}, at(c, "spec", "resources", "requests"))
+	assert.Equal(t, at(c, "spec", "resources", "requests"), at(c, "spec", "resources", "limits"), "Guaranteed QoS")
+	params := at(c, "spec", "postgresql", "parameters").(map[string]any)
+	assert.Equal(t, "200", params["max_connections"])
+	assert.Equal(t, "5760MB", params["shared_buffers"])
+	assert.Equal(t, "17280MB", params["effective_cache_size"])
+	assert.Equal(t, "28MB", params["work_mem"])
+	assert.Equal(t, "60s", params["archive_timeout"])
+	assert.Equal(t, "ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie", at(c, "spec", "imageName"))
+	assert.Equal(t, []any{map[string]any{"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": true,
+		"parameters": map[string]any{"barmanObjectName": "postgres-backups", "serverName": "prod"}}}, at(c, "spec", "plugins"))
+	assert.NotNil(t, at(c, "spec", "bootstrap", "initdb"))
+	assert.Nil(t, at(c, "spec", "replica"))
+	assert.True(t, c.Protect, "the Cluster is protected in prod")
+	assert.True(t, c.RetainOnDelete)
+	// It waits for the operator's release (its CRD and webhook) and the plugin's.
+	assert.Contains(t, c.Dependencies, d.urnOf(t, "database-cnpg-operator"))
+	assert.Contains(t, c.Dependencies, d.urnOf(t, "database-barman-plugin"))
+	assert.Equal(t, "arn:aws-cn:iam::123456789012:role/suoke-prod-postgres-backup",
+		at(c, "spec", "serviceAccountTemplate", "metadata", "annotations", "eks.amazonaws.com/role-arn"))
+
+	outs := d.db.Postgres
+	require.NotNil(t, outs)
+	assert.Equal(t, "postgres-rw.data.svc.cluster.local", outs.RWHost)
+	assert.Equal(t, "postgres-ro.data.svc.cluster.local", outs.ROHost)
+	assert.Equal(t, "postgres-pooler-rw.data.svc.cluster.local", outs.PoolerHost)
+}
+
+func TestOperatorsArePinnedAndOnThePlatformPool(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), nil)
+	releases := d.ofType(typeRelease)
+	require.Len(t, releases, 2)
+	for _, r := range releases {
+		assert.Equal(t, "cnpg-system", r.Inputs["namespace"])
+		assert.NotEmpty(t, r.Inputs["version"])
+		assert.Equal(t, "https://cloudnative-pg.github.io/charts", at(r, "repositoryOpts", "repo"))
+		assert.Equal(t, map[string]any{"suoke.life/tier": "monitoring"}, at(r, "values", "nodeSelector"))
+		assert.NotEmpty(t, at(r, "values", "tolerations"))
+	}
+}
+
+func TestMirrorRegistriesReachEveryImageAndChart(t *testing.T) {
+	cfg := platformFor(t, "cn-northwest-1", nil)
+	reg := config.Registries{Mode: config.RegistryMirror, MirrorRegistry: "123456789012.dkr.ecr.cn-northwest-1.amazonaws.com.cn", MirrorPrefix: "mirror"}
+	reg = reg.Resolve(cfg.Region, "123456789012")
+	d := deploy(t, cfg, func(a *database.Args) { a.Postgres.Registries = reg })
+	b, err := json.Marshal(d.resources)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), `"ghcr.io/`, "every image goes through the mirror")
+	assert.NotContains(t, string(b), `"registry":"ghcr.io"`, "every image goes through the mirror")
+	assert.NotContains(t, string(b), "cloudnative-pg.github.io", "every chart goes through the mirror")
+	assert.Contains(t, string(at(d.one(t, typeCluster), "spec", "imageName").(string)), "123456789012.dkr.ecr.cn-northwest-1.amazonaws.com.cn/mirror/")
+}
+
+// TestEveryRenderedObjectDecodesStrictly is the guard on the hand-written CRD structs: every custom
+// resource the component registers decodes back into its kind's struct with unknown fields
+// disallowed, so nothing reached a CustomResource without passing through the typed structs.
+func TestEveryRenderedObjectDecodesStrictly(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", map[string]string{config.KeyPostgres: `{"passwordServices": ["soer"]}`}), nil)
+	kinds := map[string]int{}
+	for _, r := range d.resources {
+		if !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:helm.sh") || strings.HasPrefix(r.Type, "kubernetes:core/") {
+			continue
+		}
+		apiVersion, _ := r.Inputs["apiVersion"].(string)
+		kind, _ := r.Inputs["kind"].(string)
+		_, err := database.DecodeSpec(apiVersion, kind, r.Inputs["spec"])
+		assert.NoError(t, err, r.Name)
+		kinds[apiVersion+"/"+kind]++
+	}
+	for _, k := range []string{"postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Pooler", "postgresql.cnpg.io/v1/Database",
+		"postgresql.cnpg.io/v1/DatabaseRole", "postgresql.cnpg.io/v1/ScheduledBackup", "barmancloud.cnpg.io/v1/ObjectStore", "monitoring.coreos.com/v1/PodMonitor"} {
+		assert.Positive(t, kinds[k], "no %s was rendered", k)
+	}
+}
+
+func TestMisspeltFieldIsCaught(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), nil)
+	spec := at(d.one(t, typeCluster), "spec").(map[string]any)
+	_, err := database.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", spec)
+	require.NoError(t, err)
+
+	top := copyMap(spec)
+	top["instancess"] = 3
+	_, err = database.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", top)
+	assert.ErrorContains(t, err, `unknown field "instancess"`)
+
+	nested := copyMap(spec)
+	pgc := copyMap(nested["postgresql"].(map[string]any))
+	pgc["synchronous"] = map[string]any{"method": "any", "number": 1, "durability": "required"}
+	nested["postgresql"] = pgc
+	_, err = database.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", nested)
+	assert.ErrorContains(t, err, `unknown field "durability"`)
+
+	_, err = database.DecodeSpec("postgresql.cnpg.io/v1", "Clustr", spec)
+	assert.ErrorContains(t, err, "no spec type")
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func TestEveryDatabaseServiceGetsARoleWithACertificate(t *testing.T) {
+	cfg := platformFor(t, "cn-northwest-1", nil)
+	d := deploy(t, cfg, nil)
+	roles := d.ofType(typeDatabaseRole)
+	dbs := d.ofType(typeDatabase)
+	want := 0
+	for _, s := range cfg.Services {
+		if s.Database {
+			want++
+		}
+	}
+	require.Equal(t, 8, want, "the sizing plan's services with a database")
+	require.Len(t, roles, want)
+	require.Len(t, dbs, want)
+	hba := at(d.one(t, typeCluster), "spec", "postgresql", "pg_hba").([]any)
+	assert.Equal(t, "hostnossl all all all reject", hba[0], "plain-text connections are refused first")
+	for _, r := range roles {
+		role := at(r, "spec", "name").(string)
+		assert.Equal(t, true, at(r, "spec", "login"))
+		assert.Equal(t, true, at(r, "spec", "disablePassword"))
+		assert.Nil(t, at(r, "spec", "superuser"))
+		assert.Equal(t, map[string]any{"enabled": true}, at(r, "spec", "clientCertificate"))
+		assert.Equal(t, "retain", at(r, "spec", "databaseRoleReclaimPolicy"))
+		assert.NotContains(t, role, "-", "a PostgreSQL identifier without quoting")
+		assert.Contains(t, hba, "hostssl "+role+" "+role+" all cert")
+		assert.Contains(t, r.Dependencies, d.urnOf(t, "database-postgres"))
+	}
+	for _, db := range dbs {
+		assert.Equal(t, at(db, "spec", "name"), at(db, "spec", "owner"))
+		assert.Contains(t, db.Dependencies, d.urnOf(t, "database-role-"+at(db, "metadata", "name").(string)))
+	}
+	assert.Equal(t, "unified-health-data-client-cert", d.db.Postgres.Secrets["unified-health-data"])
+	assert.Equal(t, "unified_health_data", d.db.Postgres.Databases["unified-health-data"])
+}
+
+func TestPasswordServiceGetsASecretsManagerPassword(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", map[string]string{config.KeyPostgres: `{"passwordServices": ["soer"]}`}), nil)
+	var soer plan.Resource
+	for _, r := range d.ofType(typeDatabaseRole) {
+		if at(r, "metadata", "name") == "soer" {
+			soer = r
+		}
+	}
+	assert.Equal(t, map[string]any{"name": "soer-password"}, at(soer, "spec", "passwordSecret"))
+	assert.Nil(t, at(soer, "spec", "clientCertificate"))
+	secret := d.one(t, "kubernetes:core/v1:Secret")
+	assert.Equal(t, "kubernetes.io/basic-auth", secret.Inputs["type"])
+	assert.Equal(t, plan.Secret, at(secret, "stringData"), "the password reaches the plan only masked")
+	assert.NotContains(t, at(d.one(t, typeCluster), "spec", "postgresql", "pg_hba"), "hostssl soer soer all cert")
+	assert.Equal(t, "soer-password", d.db.Postgres.Secrets["soer"])
+	var names []string
+	for _, s := range d.ofType("aws:secretsmanager/secret:Secret") {
+		names = append(names, s.Inputs["name"].(string))
+	}
+	assert.Contains(t, names, "suoke/prod/postgres/soer")
+}
+
+func TestBackups(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), nil)
+	store := d.one(t, typeObjectStore)
+	assert.Equal(t, "s3://suoke-prod-backup-123456789012-cn-northwest-1/", at(store, "spec", "configuration", "destinationPath"))
+	assert.Equal(t, "https://s3.cn-northwest-1.amazonaws.com.cn", at(store, "spec", "configuration", "endpointURL"))
+	assert.Equal(t, true, at(store, "spec", "configuration", "s3Credentials", "inheritFromIAMRole"))
+	assert.Equal(t, "gzip", at(store, "spec", "configuration", "wal", "compression"))
+	assert.Nil(t, at(store, "spec", "configuration", "wal", "encryption"), "the bucket's default SSE-KMS key encrypts")
+	assert.Equal(t, "30d", at(store, "spec", "retentionPolicy"))
+	sb := d.one(t, "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup")
+	assert.Equal(t, "0 0 18 * * *", at(sb, "spec", "schedule"))
+	assert.Len(t, strings.Fields(at(sb, "spec", "schedule").(string)), 6)
+	assert.Equal(t, "plugin", at(sb, "spec", "method"))
+	assert.Equal(t, "barman-cloud.cloudnative-pg.io", at(sb, "spec", "pluginConfiguration", "name"))
+}
+
+// TestBackupRoleInBothPartitions: the IRSA trust names the cluster's service account only, and
+// every ARN and service endpoint carries the stack's partition.
+func TestBackupRoleInBothPartitions(t *testing.T) {
+	for _, c := range []struct{ region, partition, suffix string }{
+		{"cn-northwest-1", "aws-cn", "amazonaws.com.cn"},
+		{"us-east-1", "aws", "amazonaws.com"},
+	} {
+		t.Run(c.partition, func(t *testing.T) {
+			d := deploy(t, platformFor(t, c.region, nil), nil)
+			var role plan.Resource
+			for _, r := range d.ofType(typeRole) {
+				if r.Name == "database-backup-role" {
+					role = r
+				}
+			}
+			var trust map[string]any
+			require.NoError(t, json.Unmarshal([]byte(role.Inputs["assumeRolePolicy"].(string)), &trust))
+			st := trust["Statement"].([]any)[0].(map[string]any)
+			assert.Equal(t, "sts:AssumeRoleWithWebIdentity", st["Action"])
+			assert.True(t, strings.HasPrefix(st["Principal"].(map[string]any)["Federated"].(string), "arn:"+c.partition+":iam::"))
+			cond := st["Condition"].(map[string]any)["StringEquals"].(map[string]any)
+			issuer := "oidc.eks." + c.region + "." + c.suffix + "/id/ABC"
+			assert.Equal(t, "system:serviceaccount:data:postgres", cond[issuer+":sub"])
+			assert.Equal(t, "sts.amazonaws.com", cond[issuer+":aud"])
+
+			policy := d.one(t, typeRolePolicy).Inputs["policy"].(string)
+			assert.Contains(t, policy, `"arn:`+c.partition+`:s3:::suoke-prod-backup-123456789012-`+c.region+`/prod/*"`)
+			assert.Contains(t, policy, `"s3.`+c.region+`.`+c.suffix+`"`)
+			other := map[string]string{"aws": "arn:aws-cn:", "aws-cn": "arn:aws:"}[c.partition]
+			assert.NotContains(t, policy, other)
+		})
+	}
+}
+
+func TestDRStandbyFollowsProd(t *testing.T) {
+	cfg := platformFor(t, "cn-north-1", map[string]string{config.KeyEnvironment: "dr", config.KeyDRRegion: "cn-northwest-1"})
+	d := deploy(t, cfg, func(a *database.Args) {
+		restore := config.ArchiveTarget{Bucket: config.BackupBucketName(config.EnvProd, "123456789012", "cn-north-1"), Region: "cn-north-1", ServerName: "prod"}
+		a.Postgres.Restore = &restore
+		a.Postgres.Standby = true
+		a.Postgres.Archive = config.ArchiveTarget{Bucket: restore.Bucket, Region: "cn-north-1", ServerName: "dr"}
+	})
+	c := d.one(t, typeCluster)
+	assert.Equal(t, "prod", at(c, "spec", "bootstrap", "recovery", "source"))
+	assert.Nil(t, at(c, "spec", "bootstrap", "initdb"))
+	assert.Equal(t, map[string]any{"enabled": true, "source": "prod"}, at(c, "spec", "replica"))
+	assert.Equal(t, []any{map[string]any{"name": "prod", "plugin": map[string]any{"name": "barman-cloud.cloudnative-pg.io",
+		"parameters": map[string]any{"barmanObjectName": "postgres-origin", "serverName": "prod"}}}}, at(c, "spec", "externalClusters"))
+	stores := d.ofType(typeObjectStore)
+	require.Len(t, stores, 2)
+	for _, s := range stores {
+		if at(s, "metadata", "name") == "postgres-origin" {
+			assert.Nil(t, at(s, "spec", "retentionPolicy"), "the DR copy never expires prod's history")
+		}
+	}
+	policy := d.one(t, typeRolePolicy).Inputs["policy"].(string)
+	assert.Contains(t, policy, "/prod/*", "reads prod's folder")
+	assert.Contains(t, policy, "/dr/*", "writes its own")
+}
+
+func TestRedisWithIAMUsers(t *testing.T) {
+	cfg := platformFor(t, "cn-northwest-1", nil)
+	d := deploy(t, cfg, nil)
+	rg := d.one(t, typeRG)
+	assert.Equal(t, 3.0, rg.Inputs["numCacheClusters"])
+	assert.ElementsMatch(t, []any{"cn-northwest-1a", "cn-northwest-1b", "cn-northwest-1c"}, rg.Inputs["preferredCacheClusterAzs"])
+	assert.Equal(t, true, rg.Inputs["multiAzEnabled"])
+	assert.Equal(t, true, rg.Inputs["automaticFailoverEnabled"])
+	assert.Equal(t, true, rg.Inputs["atRestEncryptionEnabled"])
+	assert.Contains(t, rg.Inputs["kmsKeyId"], "arn:aws-cn:kms:cn-northwest-1:123456789012:key/")
+	assert.Equal(t, true, rg.Inputs["transitEncryptionEnabled"])
+	assert.Equal(t, "required", rg.Inputs["transitEncryptionMode"])
+	assert.Equal(t, []any{"sg-data"}, rg.Inputs["securityGroupIds"])
+	assert.Equal(t, "cache.r6g.xlarge", rg.Inputs["nodeType"])
+	assert.Equal(t, 7.0, rg.Inputs["snapshotRetentionLimit"])
+	assert.Equal(t, "suoke-prod-final", rg.Inputs["finalSnapshotIdentifier"])
+	assert.NotContains(t, rg.Inputs, "authToken", "IAM authentication: no static password")
+	assert.Equal(t, []any{"suoke-prod-redis"}, rg.Inputs["userGroupIds"])
+	assert.True(t, rg.Protect)
+	assert.Equal(t, database.AuthIAM, d.db.RedisAuth)
+
+	users := d.ofType(typeUser)
+	caches := 0
+	for _, s := range cfg.Services {
+		if s.Cache {
+			caches++
+		}
+	}
+	require.Len(t, users, caches+1, "one per cache service, plus the disabled default user")
+	for _, u := range users {
+		if u.Inputs["userName"] == "default" {
+			assert.Equal(t, "off -@all", u.Inputs["accessString"])
+			assert.Equal(t, []any{plan.Secret}, at(u, "authenticationMode", "passwords"), "masked")
+			continue
+		}
+		assert.Equal(t, "iam", at(u, "authenticationMode", "type"))
+		assert.Equal(t, u.Inputs["userId"], u.Inputs["userName"], "IAM users' ID and name are equal")
+		assert.Contains(t, u.Inputs["accessString"], "-@dangerous")
+	}
+	assert.Equal(t, "prod-xiaoai", d.db.RedisUsers["xiaoai"])
+	params := d.one(t, "aws:elasticache/parameterGroup:ParameterGroup")
+	assert.Equal(t, "redis7", params.Inputs["family"])
+	assert.Equal(t, []any{map[string]any{"name": "maxmemory-policy", "value": "volatile-lru"}}, params.Inputs["parameters"])
+}
+
+func TestRedisTokenWhereIAMIsNotOffered(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", map[string]string{config.KeyCache: `{"engineVersion": "6.2"}`}), nil)
+	rg := d.one(t, typeRG)
+	assert.Equal(t, plan.Secret, rg.Inputs["authToken"], "the AUTH token reaches the plan only masked")
+	assert.NotContains(t, rg.Inputs, "userGroupIds")
+	assert.Empty(t, d.ofType(typeUser))
+	assert.Equal(t, database.AuthToken, d.db.RedisAuth)
+	assert.Equal(t, "redis6.x", d.one(t, "aws:elasticache/parameterGroup:ParameterGroup").Inputs["family"])
+	v := d.one(t, "aws:secretsmanager/secretVersion:SecretVersion")
+	assert.Equal(t, []string{"secretString"}, v.IgnoreChanges)
+}
+
+func TestRedisOnlyWithoutTheCluster(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), func(a *database.Args) { a.Postgres = nil })
+	for _, r := range d.resources {
+		assert.False(t, strings.HasPrefix(r.Type, "kubernetes:") && r.Type != "pulumi:providers:kubernetes", r.Type)
+	}
+	assert.Nil(t, d.db.Postgres)
+	assert.Len(t, d.ofType(typeRG), 1)
+	key := d.one(t, "aws:kms/key:Key")
+	assert.True(t, key.Protect)
+	assert.Equal(t, true, key.Inputs["enableKeyRotation"])
+}
+
+func TestStagingIsSmallerButComplete(t *testing.T) {
+	cfg, err := config.Parse(config.Input{Project: config.Namespace, Stack: "staging", Region: "cn-northwest-1", Values: map[string]string{
+		config.KeyNodePools: `{"database": {"min": 1, "desired": 1, "max": 1, "vcpu": 2, "memoryGiB": 8}}`,
+		config.KeyCache:     `{"vcpu": 2, "memoryGiB": 6}`,
+	}})
+	require.NoError(t, err)
+	d := deploy(t, cfg, func(a *database.Args) {
+		a.Postgres.NodeAllocatable = database.Resources{CPUMilli: 1930, MemoryMiB: 7108} // m6i.large
+	})
+	c := d.one(t, typeCluster)
+	assert.Equal(t, 3.0, at(c, "spec", "instances"), "still one per AZ")
+	assert.Equal(t, map[string]any{"cpu": "900m", "memory": "4608Mi"}, at(c, "spec", "resources", "requests"))
+	assert.False(t, c.Protect)
+	rg := d.one(t, typeRG)
+	assert.Equal(t, "cache.m6g.large", rg.Inputs["nodeType"])
+	assert.Len(t, rg.Inputs["preferredCacheClusterAzs"], 3)
+}

@@ -1,0 +1,584 @@
+package database
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	k8scorev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	k8smetav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	apimetav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/credentials"
+)
+
+// Charts and images, pinned. Sources (read 2026-11-25): cloudnative-pg/charts charts/*/Chart.yaml
+// (cloudnative-pg 0.29.0 ships operator 1.30.0; plugin-barman-cloud 0.7.0 ships plugin v0.13.0) and
+// cloudnative-pg pkg/versions/versions.go at v1.30.0 (default PgBouncer 1.25.1; PostgreSQL 18.4 on
+// Debian trixie). The "standard" PostgreSQL image is used because backups go through the plugin's
+// sidecar, not the barman tools the "system" image carries.
+const (
+	ChartRepository      = "https://cloudnative-pg.github.io/charts"
+	OperatorChart        = "cloudnative-pg"
+	OperatorChartVersion = "0.29.0"
+	OperatorVersion      = "1.30.0"
+	PluginChart          = "plugin-barman-cloud"
+	PluginChartVersion   = "0.7.0"
+	PluginVersion        = "v0.13.0"
+	OperatorImage        = "ghcr.io/cloudnative-pg/cloudnative-pg:" + OperatorVersion
+	PluginImage          = "ghcr.io/cloudnative-pg/plugin-barman-cloud:" + PluginVersion
+	SidecarImage         = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:" + PluginVersion
+	PostgresImage        = "ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie"
+	PgBouncerImage       = "ghcr.io/cloudnative-pg/pgbouncer:1.25.1"
+)
+
+// Requests of the data tier's platform workloads (chart values below; the capacity check sums them).
+var (
+	operatorResources = Resources{CPUMilli: 100, MemoryMiB: 256}
+	pluginResources   = Resources{CPUMilli: 50, MemoryMiB: 128}
+	poolerResources   = Resources{CPUMilli: 100, MemoryMiB: 128}
+)
+
+// operatorReplicas: two, because the operator's admission webhooks fail closed, so one pod down
+// would block every change to a database object.
+const operatorReplicas = 2
+
+// ClusterName is the CloudNativePG Cluster's name: its services are postgres-rw, -ro and -r, and
+// its pods' service account (the IRSA subject) is named after it.
+const ClusterName = "postgres"
+
+// PoolerName is the PgBouncer pooler's name (it must differ from the cluster's).
+const PoolerName = ClusterName + "-pooler-rw"
+
+// ObjectStoreName is the Barman Cloud ObjectStore the cluster archives to.
+const ObjectStoreName = ClusterName + "-backups"
+
+// irsaAnnotation is the service-account annotation EKS's pod identity webhook reads.
+const irsaAnnotation = "eks.amazonaws.com/role-arn"
+
+// release installs a pinned chart through the registries (the mirror in China).
+func release(ctx *pulumi.Context, resourceName, releaseName, chart, version string, pa *PostgresArgs, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	ref := pa.Registries.Chart(ChartRepository, chart, version)
+	args := &helmv3.ReleaseArgs{
+		Name:      pulumi.String(releaseName),
+		Chart:     pulumi.String(ref.Chart),
+		Version:   pulumi.String(ref.Version),
+		Namespace: pulumi.String(pa.OperatorNamespace),
+		// A failed upgrade rolls back instead of leaving a half-applied release.
+		Atomic:        pulumi.Bool(true),
+		CleanupOnFail: pulumi.Bool(true),
+		Timeout:       pulumi.Int(600),
+		MaxHistory:    pulumi.Int(10),
+		Values:        values,
+	}
+	if ref.Repo != "" {
+		args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ref.Repo)}
+	}
+	return helmv3.NewRelease(ctx, resourceName, args, opts...)
+}
+
+// image is an upstream image as the cluster pulls it, split into repository and tag for charts.
+func image(r config.Registries, upstream string) (ref config.ImageRef, tag string) {
+	ref = config.ParseImage(r.Image(upstream))
+	return ref, strings.TrimPrefix(ref.Suffix, ":")
+}
+
+func (p Placement) values() pulumi.Map {
+	tols := pulumi.Array{}
+	for _, t := range p.Tolerations {
+		tols = append(tols, pulumi.StringMap{"key": pulumi.String(t.Key), "operator": pulumi.String(string(t.Operator)),
+			"value": pulumi.String(t.Value), "effect": pulumi.String(string(t.Effect))})
+	}
+	return pulumi.Map{"nodeSelector": pulumi.ToStringMap(p.NodeSelector), "tolerations": tols}
+}
+
+func (r Resources) values() pulumi.Map {
+	return pulumi.Map{
+		"requests": pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", r.CPUMilli), "memory": pulumi.Sprintf("%dMi", r.MemoryMiB)},
+		"limits":   pulumi.StringMap{"memory": pulumi.Sprintf("%dMi", 2*r.MemoryMiB)},
+	}
+}
+
+func (r Resources) requirements(limitCPU bool) corev1.ResourceRequirements {
+	req := corev1.ResourceList{corev1.ResourceCPU: quantity(fmt.Sprintf("%dm", r.CPUMilli)), corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", r.MemoryMiB))}
+	lim := corev1.ResourceList{corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", 2*r.MemoryMiB))}
+	if limitCPU {
+		lim = req.DeepCopy()
+	}
+	return corev1.ResourceRequirements{Requests: req, Limits: lim}
+}
+
+// roleName turns a service name into a PostgreSQL identifier: hyphens would need quoting in every
+// client's SQL.
+func roleName(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
+func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) (*PostgresOutputs, error) {
+	pa := args.Postgres
+	s := pa.Settings
+	k8s := pulumi.Provider(pa.KubeProvider)
+	parent := pulumi.Parent(d)
+
+	// 1. The operator and the Barman Cloud plugin, on the platform pool.
+	opImage, opTag := image(pa.Registries, OperatorImage)
+	opValues := pa.Platform.values()
+	opValues["replicaCount"] = pulumi.Int(operatorReplicas)
+	opValues["image"] = pulumi.Map{"repository": pulumi.String(opImage.Repository()), "tag": pulumi.String(opTag)}
+	opValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
+	opValues["resources"] = operatorResources.values()
+	opValues["monitoring"] = pulumi.Map{"podMonitorEnabled": pulumi.Bool(true)}
+	operator, err := release(ctx, name+"-cnpg-operator", "cnpg", OperatorChart, OperatorChartVersion, pa, opValues,
+		parent, k8s, pulumi.DependsOn(pa.DependsOn))
+	if err != nil {
+		return nil, err
+	}
+	plImage, plTag := image(pa.Registries, PluginImage)
+	scImage, scTag := image(pa.Registries, SidecarImage)
+	plValues := pa.Platform.values()
+	plValues["image"] = pulumi.Map{"registry": pulumi.String(plImage.Host), "repository": pulumi.String(plImage.Path), "tag": pulumi.String(plTag)}
+	plValues["sidecarImage"] = pulumi.Map{"registry": pulumi.String(scImage.Host), "repository": pulumi.String(scImage.Path), "tag": pulumi.String(scTag)}
+	plValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
+	plValues["resources"] = pluginResources.values()
+	// The plugin must share the operator's namespace (plugin-barman-cloud docs, "Installation"); its
+	// certificates come from cert-manager (in pa.DependsOn).
+	plugin, err := release(ctx, name+"-barman-plugin", "barman-cloud", PluginChart, PluginChartVersion, pa, plValues,
+		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{operator}, pa.DependsOn...)))
+	if err != nil {
+		return nil, err
+	}
+
+	// 2. The archive's IAM role, assumable by the cluster's service account only (IRSA).
+	role, rolePolicy, roleARN, err := backupRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	ns := pa.Namespace
+	labels := map[string]string{"app.kubernetes.io/part-of": "suoke-data"}
+	cr := func(kind, objName string) object {
+		return object{apiVersion: CNPGAPIVersion, kind: kind, name: objName, namespace: ns, labels: labels}
+	}
+
+	// 3. Where backups go, and (DR) where the cluster restores from: the server name is a folder
+	// in the bucket.
+	stores := []pulumi.Resource{}
+	store, err := render(ctx, name+"-object-store", object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: ObjectStoreName, namespace: ns, labels: labels},
+		objectStoreSpec(args.Env.DNSSuffix, pa.Archive, pa.Settings.BackupRetentionDays), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
+	if err != nil {
+		return nil, err
+	}
+	stores = append(stores, store)
+	if pa.Restore != nil {
+		// No retention on the source: expiring prod's history is prod's business.
+		origin, err := render(ctx, name+"-object-store-origin", object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: OriginStoreName, namespace: ns, labels: labels},
+			objectStoreSpec(args.Env.DNSSuffix, *pa.Restore, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
+		if err != nil {
+			return nil, err
+		}
+		stores = append(stores, origin)
+	}
+
+	// 4. The cluster.
+	cluster, err := render(ctx, name+"-postgres", cr(KindCluster, ClusterName), clusterSpec(pa, roleARN),
+		parent, k8s, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect),
+		// The operator's CRD and webhook first; the plugin and its stores before the first WAL
+		// segment is archived; the role before the pods start calling S3.
+		pulumi.DependsOn(append(append([]pulumi.Resource{operator, plugin, role, rolePolicy}, stores...), pa.ClusterDependsOn...)))
+	if err != nil {
+		return nil, err
+	}
+	after := pulumi.DependsOn([]pulumi.Resource{cluster})
+
+	// 5. Metrics of the instances and the pooler, scraped by the Prometheus operator.
+	for _, pm := range []struct{ role, labelKey, labelValue string }{
+		{"postgres", "cnpg.io/cluster", ClusterName},
+		{"pooler", "cnpg.io/poolerName", PoolerName},
+	} {
+		port := "metrics"
+		pmSpec := monitoringv1.PodMonitorSpec{
+			Selector: apimetav1.LabelSelector{MatchLabels: map[string]string{pm.labelKey: pm.labelValue}},
+			PodMetricsEndpoints: []monitoringv1.PodMetricsEndpoint{{Port: &port, RelabelConfigs: []monitoringv1.RelabelConfig{
+				// The alert rules group CloudNativePG's metrics by cluster (infra/monitoring).
+				{SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_pod_label_cnpg_io_cluster"}, TargetLabel: "cluster"},
+			}}},
+		}
+		if _, err := render(ctx, name+"-podmonitor-"+pm.role, object{apiVersion: PodMonitorAPIVersion, kind: monitoringv1.PodMonitorsKind,
+			name: ClusterName + "-" + pm.role, namespace: ns, labels: labels}, pmSpec, parent, k8s,
+			pulumi.DependsOn(append([]pulumi.Resource{cluster}, pa.DependsOn...))); err != nil {
+			return nil, err
+		}
+	}
+
+	// 6. The pooler, for the clients that authenticate with a password (see poolerSpec).
+	if _, err := render(ctx, name+"-pooler", cr(KindPooler, PoolerName), poolerSpec(pa), parent, k8s, after); err != nil {
+		return nil, err
+	}
+
+	// 7. A role and a database per service.
+	size := SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, s.MaxConnections)
+	out := &PostgresOutputs{
+		Sizing: size,
+		Footprints: []Footprint{
+			{Tier: config.TierDatabase, Name: ns + "/" + ClusterName, Replicas: s.Instances,
+				CPUMilli: size.CPUMilli + SidecarCPUMilli, MemoryMiB: size.MemoryMiB + SidecarMemoryMiB},
+			{Tier: config.TierMonitoring, Name: pa.OperatorNamespace + "/cnpg-operator", Replicas: operatorReplicas,
+				CPUMilli: operatorResources.CPUMilli, MemoryMiB: operatorResources.MemoryMiB},
+			{Tier: config.TierMonitoring, Name: pa.OperatorNamespace + "/barman-cloud", Replicas: 1,
+				CPUMilli: pluginResources.CPUMilli, MemoryMiB: pluginResources.MemoryMiB},
+			{Tier: config.TierMonitoring, Name: ns + "/" + PoolerName, Replicas: s.PoolerInstances,
+				CPUMilli: poolerResources.CPUMilli, MemoryMiB: poolerResources.MemoryMiB},
+		},
+		ClusterName: ClusterName,
+		Namespace:   ns,
+		RWHost:      fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),
+		ROHost:      fmt.Sprintf("%s-ro.%s.svc.cluster.local", ClusterName, ns),
+		PoolerHost:  fmt.Sprintf("%s.%s.svc.cluster.local", PoolerName, ns),
+		CASecret:    ClusterName + "-ca",
+		Secrets:     map[string]string{},
+		Databases:   map[string]string{},
+	}
+	passwords := map[string]bool{}
+	for _, svc := range s.PasswordServices {
+		passwords[svc] = true
+	}
+	services := append([]string(nil), pa.Databases...)
+	sort.Strings(services)
+	for _, svc := range services {
+		secret, err := serviceRole(ctx, name, args, key, svc, passwords[svc], cr, cluster, parent, k8s)
+		if err != nil {
+			return nil, err
+		}
+		out.Secrets[svc] = secret
+		out.Databases[svc] = roleName(svc)
+	}
+
+	// 8. The daily base backup (WAL is archived continuously); the first one right away.
+	immediate := true
+	if _, err := render(ctx, name+"-scheduled-backup", cr(KindScheduledBackup, ClusterName+"-daily"), ScheduledBackupSpec{
+		Schedule:             s.BackupSchedule,
+		Immediate:            &immediate,
+		Cluster:              LocalObjectReference{Name: ClusterName},
+		BackupOwnerReference: BackupOwnerScheduled,
+		Method:               BackupMethodPlugin,
+		Target:               BackupTargetStandby,
+		PluginConfiguration:  &BackupPluginConfiguration{Name: BarmanPluginName},
+	}, parent, k8s, after); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// serviceRole declares a service's owner role and database. The role authenticates with a TLS
+// client certificate the operator issues and renews (Secret <service>-client-cert), unless the
+// service is listed as password-only: then its password lives in Secrets Manager and reaches the
+// operator as a basic-auth Secret. It returns the Secret the service's client reads.
+func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc string, password bool,
+	cr func(kind, objName string) object, cluster pulumi.Resource, parent, k8s pulumi.ResourceOption) (string, error) {
+	role := roleName(svc)
+	spec := DatabaseRoleSpec{
+		RoleConfiguration: RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
+		ClusterRef:        LocalObjectReference{Name: ClusterName},
+		ReclaimPolicy:     ReclaimRetain,
+	}
+	deps := []pulumi.Resource{cluster}
+	secretName := svc + ClientCertSecretSuffix
+	if password {
+		secretName = svc + "-password"
+		cred, err := credentials.New(ctx, name+"-pg-"+svc, credentials.Args{
+			SecretName:  fmt.Sprintf("suoke/%s/postgres/%s", ctx.Stack(), svc),
+			Description: "PostgreSQL password of role " + role + " (service " + svc + ")",
+			Length:      40,
+			// Safe inside a connection URI without escaping.
+			AllowedPunctuation: "-_",
+			KMSKeyID:           key.Arn,
+			Protect:            args.Protect,
+			Tags:               args.Tags,
+		}, parent)
+		if err != nil {
+			return "", err
+		}
+		k8sSecret, err := k8scorev1.NewSecret(ctx, name+"-pg-"+svc+"-password", &k8scorev1.SecretArgs{
+			Metadata: &k8smetav1.ObjectMetaArgs{Name: pulumi.String(secretName), Namespace: pulumi.String(args.Postgres.Namespace)},
+			Type:     pulumi.String("kubernetes.io/basic-auth"),
+			StringData: pulumi.StringMap{
+				"username": pulumi.String(role),
+				"password": cred.Value,
+			},
+		}, parent, k8s)
+		if err != nil {
+			return "", err
+		}
+		spec.PasswordSecret = &LocalObjectReference{Name: secretName}
+		deps = append(deps, k8sSecret)
+	} else {
+		enabled := true
+		spec.DisablePassword = true
+		spec.ClientCertificate = &ClientCertificateConfiguration{Enabled: &enabled}
+	}
+	dbRole, err := render(ctx, name+"-role-"+svc, cr(KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
+	if err != nil {
+		return "", err
+	}
+	if _, err := render(ctx, name+"-db-"+svc, cr(KindDatabase, svc), DatabaseSpec{
+		ClusterRef:    LocalObjectReference{Name: ClusterName},
+		Name:          role,
+		Owner:         role,
+		ReclaimPolicy: ReclaimRetain,
+	}, parent, k8s, pulumi.DependsOn([]pulumi.Resource{cluster, dbRole})); err != nil {
+		return "", err
+	}
+	return secretName, nil
+}
+
+func quantity(s string) resource.Quantity { return resource.MustParse(s) }
+
+// OriginStoreName is the ObjectStore of the restore source (the DR stack's view of prod's archive).
+const OriginStoreName = ClusterName + "-origin"
+
+// clusterSpec is the CloudNativePG Cluster: instances one per AZ on the database pool, sized from
+// the node, synchronous quorum replication, TLS-only access, WAL archived through the plugin.
+func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
+	s := pa.Settings
+	size := SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, s.MaxConnections)
+	yes, no := true, false
+	sc := pa.StorageClass
+	params := size.Parameters()
+	params["archive_timeout"] = fmt.Sprintf("%ds", pa.ArchiveTimeoutSeconds)
+
+	// pg_hba: plain-text connections are refused outright (health data never crosses the network
+	// unencrypted); certificate roles may only use their certificate. The operator's own rules (its
+	// replication and pooler users) come before ours, and its scram-sha-256 catch-all after.
+	hba := []string{"hostnossl all all all reject"}
+	passwords := map[string]bool{}
+	for _, p := range s.PasswordServices {
+		passwords[p] = true
+	}
+	dbs := append([]string(nil), pa.Databases...)
+	sort.Strings(dbs)
+	for _, svc := range dbs {
+		if !passwords[svc] {
+			hba = append(hba, fmt.Sprintf("hostssl %[1]s %[1]s all cert", roleName(svc)))
+		}
+	}
+	cpu := Resources{CPUMilli: size.CPUMilli, MemoryMiB: size.MemoryMiB}
+
+	spec := ClusterSpec{
+		Description: "suoke PostgreSQL: a primary and replicas, one per AZ",
+		ImageName:   pa.Registries.Image(PostgresImage),
+		Instances:   s.Instances,
+		PostgresConfiguration: PostgresConfiguration{
+			Parameters: params,
+			PgHBA:      hba,
+		},
+		EnableSuperuserAccess:  &no,
+		StorageConfiguration:   StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.StorageGiB), ResizeInUseVolumes: &yes},
+		WalStorage:             &StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.WALStorageGiB), ResizeInUseVolumes: &yes},
+		ServiceAccountTemplate: &ServiceAccountTemplate{Metadata: Metadata{Annotations: map[string]string{irsaAnnotation: roleARN}}},
+		Affinity: AffinityConfiguration{
+			EnablePodAntiAffinity: &yes,
+			TopologyKey:           ZoneLabel,
+			PodAntiAffinityType:   PodAntiAffinityHard,
+			NodeSelector:          pa.Database.NodeSelector,
+			Tolerations:           pa.Database.Tolerations,
+		},
+		// Guaranteed QoS: requests equal limits.
+		Resources: cpu.requirements(true),
+		// Updates roll the replicas, then switch the primary over rather than restarting it in place.
+		PrimaryUpdateStrategy: PrimaryUpdateUnsuper,
+		PrimaryUpdateMethod:   PrimaryUpdateSwitch,
+		EnablePDB:             &yes,
+		Plugins: []PluginConfiguration{{
+			Name:          BarmanPluginName,
+			IsWALArchiver: &yes,
+			Parameters:    map[string]string{"barmanObjectName": ObjectStoreName, "serverName": pa.Archive.ServerName},
+		}},
+	}
+	// Quorum commit: a transaction returns once one of the replicas (any) has it, and writes wait
+	// rather than go unreplicated when none is healthy, so losing a zone loses no committed
+	// transaction. A single instance has nobody to wait for.
+	if s.Instances > 1 {
+		spec.PostgresConfiguration.Synchronous = &SynchronousReplicaConfiguration{Method: SyncMethodAny, Number: 1, DataDurability: DurabilityRequired}
+	}
+	if r := pa.Restore; r != nil {
+		// The DR copy restores the source's base backup and replays its WAL from the object store;
+		// as a standby it keeps replaying until promoted (replica.enabled set to false).
+		spec.Bootstrap = &BootstrapConfiguration{Recovery: &BootstrapRecovery{Source: r.ServerName}}
+		spec.ExternalClusters = []ExternalCluster{{
+			Name: r.ServerName,
+			PluginConfiguration: &PluginConfiguration{Name: BarmanPluginName,
+				Parameters: map[string]string{"barmanObjectName": OriginStoreName, "serverName": r.ServerName}},
+		}}
+		if pa.Standby {
+			spec.ReplicaCluster = &ReplicaClusterConfiguration{Enabled: &yes, Source: r.ServerName}
+		}
+	} else {
+		spec.Bootstrap = &BootstrapConfiguration{InitDB: &BootstrapInitDB{
+			Database: "app", Owner: "app", DataChecksums: &yes, Encoding: "UTF8",
+			// The builtin provider's C.UTF-8 does not change with the image's glibc, so an image
+			// update cannot silently corrupt text indexes.
+			LocaleProvider: "builtin", BuiltinLocale: "C.UTF-8",
+		}}
+	}
+	return spec
+}
+
+// objectStoreSpec points the plugin at a bucket. The endpoint is named because the archive may sit
+// in the other region of the pair (standby DR), and China's endpoints end in amazonaws.com.cn.
+// retentionDays 0 sets no retention policy.
+func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int) ObjectStoreSpec {
+	jobs := int32(2)
+	spec := ObjectStoreSpec{
+		Configuration: BarmanObjectStoreConfiguration{
+			AWS:             &S3Credentials{InheritFromIAMRole: true},
+			EndpointURL:     "https://s3." + t.Region + "." + dnsSuffix,
+			DestinationPath: t.Path(),
+			Wal:             &WalBackupConfiguration{Compression: CompressionGzip, MaxParallel: 4},
+			Data:            &DataBackupConfiguration{Compression: CompressionGzip, Jobs: &jobs},
+		},
+		InstanceSidecarConfiguration: InstanceSidecarConfiguration{
+			Resources: corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceCPU: quantity(fmt.Sprintf("%dm", SidecarCPUMilli)), corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", SidecarMemoryMiB))},
+				Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", 2*SidecarMemoryMiB))},
+			},
+		},
+	}
+	if retentionDays > 0 {
+		spec.RetentionPolicy = fmt.Sprintf("%dd", retentionDays)
+	}
+	return spec
+}
+
+// poolerSpec is PgBouncer in front of the primary. Its built-in authentication looks passwords up
+// in PostgreSQL (auth_query), so it serves the password roles; certificate roles connect to
+// postgres-rw directly. Half of max_connections is the pooler's, shared by its pods' pools:
+// default_pool_size = (max_connections / 2) / (pods × pools), a pool per password role plus the
+// bootstrap app role; at least 5.
+func poolerSpec(pa *PostgresArgs) PoolerSpec {
+	s := pa.Settings
+	instances := int32(s.PoolerInstances)
+	pools := len(s.PasswordServices) + 1
+	poolSize := max(5, s.MaxConnections/2/(s.PoolerInstances*pools))
+	return PoolerSpec{
+		Cluster:   LocalObjectReference{Name: ClusterName},
+		Type:      PoolerTypeRW,
+		Instances: &instances,
+		PgBouncer: &PgBouncerSpec{
+			PoolMode: PoolModeTransaction,
+			Image:    pa.Registries.Image(PgBouncerImage),
+			Parameters: map[string]string{
+				"default_pool_size": fmt.Sprint(poolSize),
+				"max_client_conn":   "1000",
+			},
+		},
+		Template: &PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers:   []corev1.Container{{Name: "pgbouncer", Resources: poolerResources.requirements(false)}},
+			NodeSelector: pa.Platform.NodeSelector,
+			Tolerations:  pa.Platform.Tolerations,
+			TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
+				MaxSkew: 1, TopologyKey: ZoneLabel, WhenUnsatisfiable: corev1.ScheduleAnyway,
+				LabelSelector: &apimetav1.LabelSelector{MatchLabels: map[string]string{"cnpg.io/poolerName": PoolerName}},
+			}},
+		}},
+	}
+}
+
+// backupRole is the IAM role the cluster's pods (and so the plugin's sidecar in them) assume
+// through IRSA to archive WAL and base backups. Its name is fixed so its ARN is known at preview
+// and the Cluster's spec never turns unknown.
+func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, string, error) {
+	pa := args.Postgres
+	env := args.Env
+	roleName := fmt.Sprintf("suoke-%s-postgres-backup", ctx.Stack())
+	subject := fmt.Sprintf("system:serviceaccount:%s:%s", pa.Namespace, ClusterName)
+	trust := pulumi.All(pa.OIDCProviderARN, pa.OIDCIssuerURL).ApplyT(func(v []any) (string, error) {
+		return trustPolicy(v[0].(string), v[1].(string), subject)
+	}).(pulumi.StringOutput)
+	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String("PostgreSQL WAL archive and base backups (Barman Cloud plugin, IRSA)"),
+		AssumeRolePolicy: trust,
+		Tags:             tags(args, nil),
+	}, parent)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	policy, err := archivePolicy(env.Partition, env.AccountID, env.DNSSuffix, pa.Archive, pa.Restore)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	rp, err := iam.NewRolePolicy(ctx, name+"-backup-role", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, parent)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return role, rp, env.ARN("iam", "", env.AccountID, "role/"+roleName), nil
+}
+
+// trustPolicy lets one service account of the cluster assume the role through its OIDC provider.
+func trustPolicy(providerARN, issuerURL, subject string) (string, error) {
+	issuer := strings.TrimPrefix(issuerURL, "https://")
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect":    "Allow",
+			"Action":    "sts:AssumeRoleWithWebIdentity",
+			"Principal": map[string]any{"Federated": providerARN},
+			// The IRSA audience stays sts.amazonaws.com in China too (DESIGN.md).
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				issuer + ":sub": subject,
+				issuer + ":aud": "sts.amazonaws.com",
+			}},
+		}},
+	})
+	return string(b), err
+}
+
+// archivePolicy grants what barman-cloud needs: list the buckets, write and delete (retention)
+// under this stack's server folder, read it and the restore source's folder, and use the buckets'
+// default SSE-KMS keys only through S3 and only for these buckets' objects (encryption context).
+func archivePolicy(partition, account, dnsSuffix string, archive config.ArchiveTarget, restore *config.ArchiveTarget) (string, error) {
+	arn := func(service, region, acct, res string) string {
+		return strings.Join([]string{"arn", partition, service, region, acct, res}, ":")
+	}
+	targets := []config.ArchiveTarget{archive}
+	if restore != nil {
+		targets = append(targets, *restore)
+	}
+	var buckets, read, viaService, keys, contexts []string
+	seen := map[string]bool{}
+	for _, t := range targets {
+		b := arn("s3", "", "", t.Bucket)
+		read = append(read, b+"/"+t.ServerName+"/*")
+		if seen[t.Bucket] {
+			continue
+		}
+		seen[t.Bucket] = true
+		buckets = append(buckets, b)
+		contexts = append(contexts, b, b+"/*")
+		viaService = append(viaService, "s3."+t.Region+"."+dnsSuffix)
+		keys = append(keys, arn("kms", t.Region, account, "key/*"))
+	}
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{"Sid": "List", "Effect": "Allow", "Action": []string{"s3:ListBucket", "s3:GetBucketLocation"}, "Resource": buckets},
+			map[string]any{"Sid": "Read", "Effect": "Allow", "Action": []string{"s3:GetObject"}, "Resource": read},
+			// Delete: the retention policy removes expired backups and WAL of this server only.
+			map[string]any{"Sid": "Write", "Effect": "Allow", "Action": []string{"s3:PutObject", "s3:DeleteObject"},
+				"Resource": arn("s3", "", "", archive.Bucket) + "/" + archive.ServerName + "/*"},
+			map[string]any{"Sid": "BucketKeys", "Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": keys,
+				"Condition": map[string]any{
+					"StringEquals": map[string]any{"kms:ViaService": viaService},
+					"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": contexts},
+				}},
+		},
+	})
+	return string(b), err
+}

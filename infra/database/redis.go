@@ -1,0 +1,239 @@
+package database
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/credentials"
+)
+
+// RedisPort is the replication group's port (the network's data security group opens it to the
+// node groups only).
+const RedisPort = 6379
+
+// Redis authentication modes.
+const (
+	AuthIAM   = "iam"
+	AuthToken = "token"
+)
+
+// redisAuthMode picks IAM authentication where the engine supports it: Redis OSS 7.0 and later and
+// every Valkey version ElastiCache offers (ElastiCache "Authenticating with IAM", Limitations, read
+// 2026-11-25, on both docs.aws.amazon.com and docs.amazonaws.cn); an AUTH token otherwise.
+func redisAuthMode(engine config.CacheEngine, version string) string {
+	if engine == config.EngineValkey {
+		return AuthIAM
+	}
+	if major, err := strconv.Atoi(strings.SplitN(version, ".", 2)[0]); err == nil && major >= 7 {
+		return AuthIAM
+	}
+	return AuthToken
+}
+
+// parameterGroupFamily is the ElastiCache parameter group family of an engine version
+// (ElastiCache "Engine specific parameters", read 2026-11-25): redis6.x for 6.2, redis7 for 7.x,
+// valkey7 and valkey8 for Valkey.
+func parameterGroupFamily(engine config.CacheEngine, version string) (string, error) {
+	major, err := strconv.Atoi(strings.SplitN(version, ".", 2)[0])
+	if err != nil {
+		return "", fmt.Errorf("engine version %q has no major number", version)
+	}
+	switch {
+	case engine == config.EngineRedis && major == 6:
+		return "redis6.x", nil
+	case engine == config.EngineRedis && major == 7:
+		return "redis7", nil
+	case engine == config.EngineValkey && (major == 7 || major == 8):
+		return fmt.Sprintf("valkey%d", major), nil
+	}
+	return "", fmt.Errorf("no parameter group family known for %s %s", engine, version)
+}
+
+func redisUserID(stack, service string) string { return stack + "-" + service }
+
+// redisAccessString confines a service to its own keys and channels ("<service>:*"), so one
+// service can neither read nor flush another's data; dangerous commands (FLUSHALL, CONFIG, DEBUG,
+// KEYS, ...) stay off.
+func redisAccessString(service string) string {
+	return fmt.Sprintf("on ~%[1]s:* &%[1]s:* +@all -@dangerous", service)
+}
+
+func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) error {
+	r := args.Redis
+	parent := pulumi.Parent(d)
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
+	id := "suoke-" + ctx.Stack()
+
+	subnets, err := elasticache.NewSubnetGroup(ctx, name+"-redis", &elasticache.SubnetGroupArgs{
+		Name:        pulumi.String(id + "-redis"),
+		Description: pulumi.String("Redis in the data subnets, one per AZ"),
+		SubnetIds:   r.DataSubnetIDs,
+		Tags:        tags(args, nil),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	family, err := parameterGroupFamily(r.Engine, r.EngineVersion)
+	if err != nil {
+		return err
+	}
+	params, err := elasticache.NewParameterGroup(ctx, name+"-redis", &elasticache.ParameterGroupArgs{
+		Name:        pulumi.String(id + "-" + strings.ReplaceAll(family, ".", "-")),
+		Family:      pulumi.String(family),
+		Description: pulumi.String("suoke " + ctx.Stack() + " Redis"),
+		Parameters: elasticache.ParameterGroupParameterArray{
+			elasticache.ParameterGroupParameterArgs{Name: pulumi.String("maxmemory-policy"), Value: pulumi.String(r.Settings.MaxmemoryPolicy)},
+		},
+		Tags: tags(args, nil),
+	}, parent)
+	if err != nil {
+		return err
+	}
+
+	engine := string(r.Engine)
+	rg := &elasticache.ReplicationGroupArgs{
+		ReplicationGroupId: pulumi.String(id),
+		Description:        pulumi.String("suoke " + ctx.Stack() + ": a primary and replicas, one per AZ"),
+		Engine:             pulumi.String(engine),
+		EngineVersion:      pulumi.String(r.EngineVersion),
+		NodeType:           pulumi.String(r.NodeType),
+		NumCacheClusters:   pulumi.Int(r.Nodes),
+		Port:               pulumi.Int(RedisPort),
+		ParameterGroupName: params.Name,
+		SubnetGroupName:    subnets.Name,
+		SecurityGroupIds:   pulumi.StringArray{r.DataSGID},
+		// Failover needs a replica; with one per AZ a zone loss promotes a replica elsewhere.
+		AutomaticFailoverEnabled: pulumi.Bool(r.Nodes > 1),
+		MultiAzEnabled:           pulumi.Bool(r.Nodes > 1),
+		AtRestEncryptionEnabled:  pulumi.Bool(true),
+		KmsKeyId:                 key.Arn,
+		TransitEncryptionEnabled: pulumi.Bool(true),
+		TransitEncryptionMode:    pulumi.String("required"),
+		SnapshotRetentionLimit:   pulumi.Int(r.Settings.SnapshotRetentionDays),
+		SnapshotWindow:           pulumi.String(r.Settings.SnapshotWindow),
+		MaintenanceWindow:        pulumi.String(r.Settings.MaintenanceWindow),
+		FinalSnapshotIdentifier:  pulumi.String(id + "-final"),
+		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+		Tags:                     tags(args, nil),
+	}
+	var azs pulumi.StringArray
+	for i := 0; i < r.Nodes; i++ {
+		azs = append(azs, pulumi.String(args.AZs[i%len(args.AZs)]))
+	}
+	rg.PreferredCacheClusterAzs = azs
+
+	d.RedisAuth = redisAuthMode(r.Engine, r.EngineVersion)
+	d.RedisUsers = map[string]string{}
+	var deps []pulumi.Resource
+	secretTags := map[string]string{}
+	for k, v := range args.Tags {
+		secretTags[k] = v
+	}
+	switch d.RedisAuth {
+	case AuthIAM:
+		group, err := redisUsers(ctx, name, args, key, d)
+		if err != nil {
+			return err
+		}
+		rg.UserGroupIds = pulumi.StringArray{group.UserGroupId}
+		deps = append(deps, group)
+		d.RedisAuthSecretName = pulumi.String("").ToStringOutput()
+	default:
+		token, err := credentials.New(ctx, name+"-redis-auth", credentials.Args{
+			SecretName:         fmt.Sprintf("suoke/%s/redis/auth-token", ctx.Stack()),
+			Description:        "AUTH token of the suoke " + ctx.Stack() + " Redis replication group",
+			Length:             64,
+			AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
+			KMSKeyID:           key.Arn,
+			Protect:            args.Protect,
+			Tags:               secretTags,
+		}, parent)
+		if err != nil {
+			return err
+		}
+		rg.AuthToken = token.Value
+		rg.AuthTokenUpdateStrategy = pulumi.String("ROTATE")
+		d.RedisAuthSecretName = token.SecretName
+	}
+
+	group, err := elasticache.NewReplicationGroup(ctx, name+"-redis", rg, append(keep, pulumi.DependsOn(deps))...)
+	if err != nil {
+		return err
+	}
+	d.RedisPrimaryEndpoint = group.PrimaryEndpointAddress
+	d.RedisReaderEndpoint = group.ReaderEndpointAddress
+	d.RedisPort = RedisPort
+	return nil
+}
+
+// redisUsers creates one IAM-authenticated user per cache-using service and the user group. A user
+// group must hold a user named "default"; ours is switched off and its password (required for a
+// user that is not IAM-authenticated in a Valkey group) is never handed to anyone.
+func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) (*elasticache.UserGroup, error) {
+	parent := pulumi.Parent(d)
+	engine := string(args.Redis.Engine)
+	id := "suoke-" + ctx.Stack()
+	secretTags := map[string]string{}
+	for k, v := range args.Tags {
+		secretTags[k] = v
+	}
+	off, err := credentials.New(ctx, name+"-redis-default-user", credentials.Args{
+		SecretName:         fmt.Sprintf("suoke/%s/redis/default-user", ctx.Stack()),
+		Description:        "Password of the disabled default user of the suoke " + ctx.Stack() + " Redis user group; no client uses it",
+		Length:             64,
+		AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
+		KMSKeyID:           key.Arn,
+		Protect:            args.Protect,
+		Tags:               secretTags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	defaultUser, err := elasticache.NewUser(ctx, name+"-redis-user-default", &elasticache.UserArgs{
+		UserId:       pulumi.String(id + "-default"),
+		UserName:     pulumi.String("default"),
+		Engine:       pulumi.String(engine),
+		AccessString: pulumi.String("off -@all"),
+		AuthenticationMode: &elasticache.UserAuthenticationModeArgs{
+			Type:      pulumi.String("password"),
+			Passwords: pulumi.StringArray{off.Value},
+		},
+		Tags: tags(args, nil),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	ids := pulumi.StringArray{defaultUser.UserId}
+	users := append([]string(nil), args.Redis.Users...)
+	sort.Strings(users)
+	for _, svc := range users {
+		// An IAM-authenticated user's ID and name must be equal (ElastiCache "Authenticating with IAM").
+		uid := redisUserID(ctx.Stack(), svc)
+		u, err := elasticache.NewUser(ctx, name+"-redis-user-"+svc, &elasticache.UserArgs{
+			UserId:             pulumi.String(uid),
+			UserName:           pulumi.String(uid),
+			Engine:             pulumi.String(engine),
+			AccessString:       pulumi.String(redisAccessString(svc)),
+			AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("iam")},
+			Tags:               tags(args, map[string]string{"suoke.life/service": svc}),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, u.UserId)
+		d.RedisUsers[svc] = uid
+	}
+	return elasticache.NewUserGroup(ctx, name+"-redis-users", &elasticache.UserGroupArgs{
+		UserGroupId: pulumi.String(id + "-redis"),
+		Engine:      pulumi.String(engine),
+		UserIds:     ids,
+		Tags:        tags(args, nil),
+	}, parent)
+}

@@ -1,0 +1,331 @@
+package monitoring
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/opensearch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// OpenSearchTLSPolicy is the domain's HTTPS policy: TLS 1.2 and later only.
+const OpenSearchTLSPolicy = "Policy-Min-TLS-1-2-2019-07"
+
+// awsOut are the AWS resources the Kubernetes side refers to.
+type awsOut struct {
+	key    *kms.Key
+	domain *opensearch.Domain
+	// Role ARNs are built from the roles' explicit names, so values and bodies that carry them are
+	// plain strings; the resources are kept for ordering.
+	fluentBitRoleARN, bootstrapRoleARN, tempoRoleARN, yaceRoleARN string
+	fluentBitRole, bootstrapRole, tempoRole, yaceRole             *iam.Role
+	traceBucket                                                   string
+	traceBucketRes                                                *s3.BucketV2
+}
+
+// DomainName is the log domain's name: at most 28 lower-case characters (OpenSearch Service rule).
+func DomainName(cluster string) string {
+	n := strings.ToLower(cluster + "-logs")
+	if len(n) > 28 {
+		n = n[:28]
+	}
+	return strings.TrimRight(n, "-")
+}
+
+func (b *builder) awsResources() (*awsOut, error) {
+	a := b.args
+	out := &awsOut{}
+	env := a.Env
+	awsKeep := append(append([]pulumi.ResourceOption(nil), b.aws...), b.keep...)
+
+	key, err := kms.NewKey(b.ctx, b.child("kms"), &kms.KeyArgs{
+		Description:          pulumi.String("Monitoring data of " + a.ClusterName + ": log domain, trace bucket, Grafana admin secret"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Tags:                 b.tags(nil),
+	}, awsKeep...)
+	if err != nil {
+		return nil, err
+	}
+	out.key = key
+
+	// The OpenSearch service-linked role must exist before a VPC domain: it creates the domain's ENIs
+	// in our subnets. IAM allows one per account, so config can say it already exists.
+	var domainDeps []pulumi.Resource
+	if a.Monitoring.OpenSearch.CreateServiceLinkedRole {
+		svc, err := env.ServicePrincipal(b.ctx, "opensearchservice")
+		if err != nil {
+			return nil, err
+		}
+		slr, err := iam.NewServiceLinkedRole(b.ctx, b.child("opensearch-slr"), &iam.ServiceLinkedRoleArgs{
+			AwsServiceName: pulumi.String(svc),
+			Description:    pulumi.String("Lets OpenSearch Service manage the log domain's network interfaces"),
+		}, b.aws...)
+		if err != nil {
+			return nil, err
+		}
+		domainDeps = append(domainDeps, slr)
+	}
+
+	domain := DomainName(a.ClusterName)
+	domainARN := env.ARN("es", env.Region, env.AccountID, "domain/"+domain)
+	out.traceBucket = fmt.Sprintf("%s-traces-%s", strings.ToLower(a.ClusterName), env.AccountID)
+	bucketARN := env.ARN("s3", "", "", out.traceBucket)
+
+	// IRSA roles: one per workload, each with only what it does.
+	roles := []struct {
+		role, namespace, account string
+		statements               []any
+		arn                      *string
+		res                      **iam.Role
+	}{
+		{"fluent-bit", a.Namespace, "fluent-bit", []any{
+			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}, domainARN, domainARN+"/*"),
+		}, &out.fluentBitRoleARN, &out.fluentBitRole},
+		// The bootstrap Job's role is the domain's fine-grained access control master user.
+		{"logs-bootstrap", a.Namespace, logsBootstrapAccount, []any{
+			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}, domainARN, domainARN+"/*"),
+		}, &out.bootstrapRoleARN, &out.bootstrapRole},
+		{"tempo", a.Namespace, "tempo", []any{
+			stmt([]string{"s3:ListBucket"}, bucketARN),
+			stmt([]string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"}, bucketARN+"/*"),
+			keyStmt(),
+		}, &out.tempoRoleARN, &out.tempoRole},
+		{"cloudwatch-exporter", a.Namespace, "cloudwatch-exporter", []any{
+			stmt([]string{"cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"}, "*"),
+		}, &out.yaceRoleARN, &out.yaceRole},
+	}
+	for _, r := range roles {
+		name := roleName(a.ClusterName, r.role)
+		role, err := b.irsaRole(r.role, name, r.namespace, r.account, r.statements, key)
+		if err != nil {
+			return nil, err
+		}
+		*r.arn = env.ARN("iam", "", env.AccountID, "role/"+name)
+		*r.res = role
+	}
+
+	logGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("opensearch-logs"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/suoke/" + b.ctx.Stack() + "/opensearch/" + domain),
+		RetentionInDays: pulumi.Int(90),
+		Tags:            b.tags(nil),
+	}, b.aws...)
+	if err != nil {
+		return nil, err
+	}
+	esPrincipal, err := env.ServicePrincipal(b.ctx, "es")
+	if err != nil {
+		return nil, err
+	}
+	logPolicy := logGroup.Arn.ApplyT(func(arn string) (string, error) {
+		return policyJSON(map[string]any{
+			"Effect": "Allow", "Principal": map[string]any{"Service": esPrincipal},
+			"Action":   []string{"logs:PutLogEvents", "logs:CreateLogStream"},
+			"Resource": arn + ":*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID},
+				"ArnLike": map[string]any{"aws:SourceArn": domainARN}},
+		})
+	}).(pulumi.StringOutput)
+	logResPolicy, err := cloudwatch.NewLogResourcePolicy(b.ctx, b.child("opensearch-logs"), &cloudwatch.LogResourcePolicyArgs{
+		PolicyName:     pulumi.String(domain + "-logs"),
+		PolicyDocument: logPolicy,
+	}, b.aws...)
+	if err != nil {
+		return nil, err
+	}
+	domainDeps = append(domainDeps, logResPolicy, out.bootstrapRole)
+
+	// Fine-grained access control decides who reads and writes what; the resource policy only lets the
+	// account's principals reach the domain at all.
+	access, _ := policyJSON(map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
+		"Action": "es:ESHttp*", "Resource": domainARN + "/*",
+	})
+	os := a.Monitoring.OpenSearch
+	cluster := &opensearch.DomainClusterConfigArgs{
+		InstanceType: pulumi.String(os.InstanceType), InstanceCount: pulumi.Int(os.InstanceCount),
+		ZoneAwarenessEnabled: pulumi.Bool(true),
+		ZoneAwarenessConfig:  &opensearch.DomainClusterConfigZoneAwarenessConfigArgs{AvailabilityZoneCount: pulumi.Int(a.AZs)},
+	}
+	if os.MasterCount > 0 {
+		cluster.DedicatedMasterEnabled = pulumi.Bool(true)
+		cluster.DedicatedMasterType = pulumi.String(os.MasterType)
+		cluster.DedicatedMasterCount = pulumi.Int(os.MasterCount)
+	}
+	d, err := opensearch.NewDomain(b.ctx, b.child("logs"), &opensearch.DomainArgs{
+		DomainName:    pulumi.String(domain),
+		EngineVersion: pulumi.String(os.EngineVersion),
+		ClusterConfig: cluster,
+		EbsOptions: &opensearch.DomainEbsOptionsArgs{
+			EbsEnabled: pulumi.Bool(true), VolumeType: pulumi.String("gp3"), VolumeSize: pulumi.Int(os.VolumeGiB),
+		},
+		VpcOptions: &opensearch.DomainVpcOptionsArgs{
+			SubnetIds:        a.DataSubnetIDs,
+			SecurityGroupIds: pulumi.StringArray{a.DataSecurityGroupID},
+		},
+		EncryptAtRest:        &opensearch.DomainEncryptAtRestArgs{Enabled: pulumi.Bool(true), KmsKeyId: key.Arn},
+		NodeToNodeEncryption: &opensearch.DomainNodeToNodeEncryptionArgs{Enabled: pulumi.Bool(true)},
+		DomainEndpointOptions: &opensearch.DomainDomainEndpointOptionsArgs{
+			EnforceHttps: pulumi.Bool(true), TlsSecurityPolicy: pulumi.String(OpenSearchTLSPolicy),
+		},
+		AdvancedSecurityOptions: &opensearch.DomainAdvancedSecurityOptionsArgs{
+			Enabled: pulumi.Bool(true), InternalUserDatabaseEnabled: pulumi.Bool(false),
+			MasterUserOptions: &opensearch.DomainAdvancedSecurityOptionsMasterUserOptionsArgs{MasterUserArn: pulumi.String(out.bootstrapRoleARN)},
+		},
+		AccessPolicies: pulumi.String(access),
+		LogPublishingOptions: opensearch.DomainLogPublishingOptionArray{&opensearch.DomainLogPublishingOptionArgs{
+			LogType: pulumi.String("ES_APPLICATION_LOGS"), CloudwatchLogGroupArn: logGroup.Arn,
+		}},
+		Tags: b.tags(map[string]string{"Name": domain, "suoke.life/role": "logs"}),
+	}, append(awsKeep, pulumi.DependsOn(domainDeps))...)
+	if err != nil {
+		return nil, err
+	}
+	out.domain = d
+	b.m.LogDomainEndpoint = d.Endpoint
+	b.m.LogDomainARN = d.Arn
+
+	if err := b.traceBucketResources(out, key); err != nil {
+		return nil, err
+	}
+	b.m.TraceBucket = out.traceBucket
+	return out, nil
+}
+
+// traceBucketResources creates Tempo's bucket: private, encrypted with our key, HTTPS only, versioned.
+// Tempo's compactor deletes traces after the retention; the lifecycle rule clears failed uploads and
+// superseded versions.
+func (b *builder) traceBucketResources(out *awsOut, key *kms.Key) error {
+	bucket, err := s3.NewBucketV2(b.ctx, b.child("traces"), &s3.BucketV2Args{
+		Bucket: pulumi.String(out.traceBucket), Tags: b.tags(map[string]string{"suoke.life/role": "traces"}),
+	}, b.aws...)
+	if err != nil {
+		return err
+	}
+	out.traceBucketRes = bucket
+	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child("traces"), &s3.BucketPublicAccessBlockArgs{
+		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, b.aws...); err != nil {
+		return err
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child("traces"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, b.aws...); err != nil {
+		return err
+	}
+	// Versioned like every bucket of the platform (a stray delete is undone within a day); the
+	// compactor rewrites blocks all the time, so superseded versions expire after one day.
+	versioning, err := s3.NewBucketVersioningV2(b.ctx, b.child("traces"), &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, b.aws...)
+	if err != nil {
+		return err
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child("traces"), &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id: pulumi.String("abort-uploads-expire-old-versions"), Status: pulumi.String("Enabled"),
+			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(2)},
+			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
+		}},
+	}, append(b.aws, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
+		return err
+	}
+	bucketARN := b.args.Env.ARN("s3", "", "", out.traceBucket)
+	tlsOnly, _ := policyJSON(map[string]any{
+		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource":  []string{bucketARN, bucketARN + "/*"},
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	})
+	_, err = s3.NewBucketPolicy(b.ctx, b.child("traces"), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
+	return err
+}
+
+// roleName is an IRSA role's explicit name: the cluster and the workload, within IAM's 64 characters.
+func roleName(cluster, role string) string {
+	n := cluster + "-" + role
+	if len(n) > 64 {
+		n = n[:64]
+	}
+	return n
+}
+
+// irsaRole is a role only the given service account of this cluster may assume, with an inline policy.
+func (b *builder) irsaRole(role, name, namespace, account string, statements []any, key *kms.Key) (*iam.Role, error) {
+	trust := pulumi.All(b.args.OIDCProviderARN, b.args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
+		issuer := strings.TrimPrefix(v[1].(string), "https://")
+		return policyJSON(map[string]any{
+			"Effect": "Allow", "Principal": map[string]any{"Federated": v[0].(string)},
+			"Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				issuer + ":sub": "system:serviceaccount:" + namespace + ":" + account,
+				issuer + ":aud": "sts.amazonaws.com",
+			}},
+		})
+	}).(pulumi.StringOutput)
+	r, err := iam.NewRole(b.ctx, b.child(role), &iam.RoleArgs{
+		Name: pulumi.String(name), AssumeRolePolicy: trust, Tags: b.tags(nil),
+		Description: pulumi.String("IRSA role of " + namespace + "/" + account),
+	}, b.aws...)
+	if err != nil {
+		return nil, err
+	}
+	policy := key.Arn.ApplyT(func(keyARN string) (string, error) {
+		var st []any
+		for _, s := range statements {
+			if s == nil {
+				continue
+			}
+			if m, ok := s.(map[string]any); ok && m["Resource"] == keyPlaceholder {
+				m = copyMap(m)
+				m["Resource"] = keyARN
+				s = m
+			}
+			st = append(st, s)
+		}
+		return policyJSON(st...)
+	}).(pulumi.StringOutput)
+	_, err = iam.NewRolePolicy(b.ctx, b.child(role), &iam.RolePolicyArgs{Role: r.Name, Policy: policy}, b.aws...)
+	return r, err
+}
+
+const keyPlaceholder = "<monitoring-kms-key>"
+
+func keyStmt() map[string]any {
+	return stmt([]string{"kms:Decrypt", "kms:GenerateDataKey"}, keyPlaceholder)
+}
+
+func stmt(actions []string, resources ...string) map[string]any {
+	var res any = resources
+	if len(resources) == 1 {
+		res = resources[0]
+	}
+	return map[string]any{"Effect": "Allow", "Action": actions, "Resource": res}
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func policyJSON(statements ...any) (string, error) {
+	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	return string(b), err
+}

@@ -1,0 +1,99 @@
+package monitoring
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var testLogs = LogsInput{RetentionDays: 30, Shards: 3, Replicas: 1, WriterRoleARN: "arn:aws-cn:iam::123456789012:role/suoke-prod-fluent-bit"}
+
+func TestBootstrapBodies(t *testing.T) {
+	files, err := BootstrapFiles(testLogs)
+	require.NoError(t, err)
+	for _, r := range BootstrapRequests(testLogs) {
+		var body map[string]any
+		require.NoError(t, json.Unmarshal([]byte(files[r.File]), &body), r.File)
+		assert.Contains(t, files["bootstrap.sh"], r.Path, "the script sends %s", r.File)
+		assert.Contains(t, files["bootstrap.sh"], r.File)
+	}
+	var ism struct {
+		Policy struct {
+			States []struct {
+				Name        string
+				Transitions []struct {
+					StateName  string `json:"state_name"`
+					Conditions map[string]string
+				}
+			}
+			ISMTemplate []struct {
+				IndexPatterns []string `json:"index_patterns"`
+			} `json:"ism_template"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(files["ism-policy.json"]), &ism))
+	assert.Equal(t, "30d", ism.Policy.States[0].Transitions[0].Conditions["min_index_age"], "retention from config")
+	assert.Equal(t, "delete", ism.Policy.States[0].Transitions[0].StateName)
+	assert.Equal(t, []string{"logs-*"}, ism.Policy.ISMTemplate[0].IndexPatterns)
+
+	var mapping struct {
+		BackendRoles []string `json:"backend_roles"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(files["writer-role-mapping.json"]), &mapping))
+	assert.Equal(t, []string{testLogs.WriterRoleARN}, mapping.BackendRoles)
+	assert.Contains(t, files["index-template.json"], `"index.number_of_shards": 3`)
+	// Fluent Bit writes where the policy, the template and the role apply.
+	assert.Contains(t, fluentBitConfig("cn-northwest-1")["outputs"], "Logstash_Prefix "+logIndexName)
+	assert.True(t, strings.HasPrefix(logIndexName, LogIndexPrefix))
+}
+
+func TestBootstrapRetentionChangesTheChecksum(t *testing.T) {
+	a, err := BootstrapFiles(testLogs)
+	require.NoError(t, err)
+	other := testLogs
+	other.RetentionDays = 90
+	b, err := BootstrapFiles(other)
+	require.NoError(t, err)
+	assert.NotEqual(t, Checksum(a), Checksum(b), "a new retention replaces the Job, so it runs again")
+	assert.Equal(t, Checksum(a), Checksum(a))
+}
+
+// TestBootstrapScriptIsValidBash runs bash's own parser over the script.
+func TestBootstrapScriptIsValidBash(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	require.NoError(t, err, "bash checks the bootstrap script's syntax")
+	files, err := BootstrapFiles(testLogs)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "bootstrap.sh")
+	require.NoError(t, os.WriteFile(path, []byte(files["bootstrap.sh"]), 0o755))
+	out, err := exec.Command(bash, "-n", path).CombinedOutput()
+	assert.NoError(t, err, string(out))
+	assert.Contains(t, files["bootstrap.sh"], "set -euo pipefail")
+	assert.Contains(t, files["bootstrap.sh"], `--aws-sigv4 "aws:amz:${AWS_REGION}:es"`)
+}
+
+func TestTracePipeline(t *testing.T) {
+	in := TracesInput{Namespace: "monitoring", Sampling: 0.1, RetentionDays: 14, Bucket: "b", Region: "cn-northwest-1", S3Endpoint: "s3.cn-northwest-1.amazonaws.com.cn"}
+	c := collectorConfig(in)
+	sampler := c["processors"].(map[string]any)["probabilistic_sampler"].(map[string]any)
+	assert.Equal(t, 10.0, sampler["sampling_percentage"])
+	pipe := c["service"].(map[string]any)["pipelines"].(map[string]any)["traces"].(map[string]any)
+	assert.Equal(t, []string{"memory_limiter", "probabilistic_sampler", "batch"}, pipe["processors"], "limit memory first, batch last")
+	assert.Equal(t, "tempo.monitoring.svc.cluster.local:4317", c["exporters"].(map[string]any)["otlp/tempo"].(map[string]any)["endpoint"])
+	tc := tempoConfig(in)
+	assert.Equal(t, "336h", tc["retention"])
+	assert.Equal(t, "s3.cn-northwest-1.amazonaws.com.cn", tc["storage"].(map[string]any)["trace"].(map[string]any)["s3"].(map[string]any)["endpoint"])
+	assert.Equal(t, 0.5, SamplingPercent(0.005))
+}
+
+func TestDomainName(t *testing.T) {
+	assert.Equal(t, "suoke-platform-prod-logs", DomainName("suoke-platform-prod"))
+	assert.LessOrEqual(t, len(DomainName("suoke-platform-prod-dr-extra-long")), 28)
+	assert.False(t, strings.HasSuffix(DomainName("suoke-platform-prod-dr-extra"), "-"))
+}

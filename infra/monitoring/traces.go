@@ -1,0 +1,105 @@
+package monitoring
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// The trace pipeline: services send OTLP to the OpenTelemetry Collector; it keeps monitoring.traceSampling
+// of the traces (decided per trace ID, so a trace is kept or dropped whole across services) and
+// exports them to Grafana Tempo, which stores them in an S3 bucket of ours. Grafana reads Tempo as a
+// data source, next to Prometheus.
+//
+// Why Tempo on S3 rather than Jaeger v2 on the OpenSearch domain (the plan names Jaeger): the
+// OpenSearch domain is sized for 30 days of logs, and traces are the larger stream; object storage
+// costs a fraction of OpenSearch's gp3 volumes and instance hours and grows without resizing a
+// domain; a trace backend outside the log store keeps a log-store outage from taking traces with it;
+// and Grafana, already deployed, searches and shows Tempo's traces as Jaeger's UI would (the
+// collector also accepts Jaeger's protocol, so Jaeger-instrumented code needs no change).
+const (
+	// TempoOTLPPort is Tempo's OTLP gRPC receiver, where the collector exports.
+	TempoOTLPPort = 4317
+	// TempoHTTPPort is Tempo's query API, Grafana's data source.
+	TempoHTTPPort = 3200
+	// CollectorOTLPGRPCPort and CollectorOTLPHTTPPort are where services send their spans.
+	CollectorOTLPGRPCPort = 4317
+	CollectorOTLPHTTPPort = 4318
+)
+
+// TracesInput is what the trace pipeline's values need.
+type TracesInput struct {
+	Namespace string
+	// Sampling is the share of traces kept, 0 < s ≤ 1.
+	Sampling      float64
+	RetentionDays int
+	Bucket        string
+	Region        string
+	// S3Endpoint is the regional S3 endpoint (s3.cn-northwest-1.amazonaws.com.cn in China).
+	S3Endpoint string
+}
+
+// tempoService is the Tempo release's Service name, which the collector and Grafana address.
+const tempoService = "tempo"
+
+func tempoURL(namespace string, port int) string {
+	return fmt.Sprintf("%s.%s.svc.cluster.local:%d", tempoService, namespace, port)
+}
+
+// collectorConfig is the collector's pipeline: OTLP in, memory limit, sampling, batching, OTLP out to
+// Tempo; its own metrics for Prometheus.
+func collectorConfig(in TracesInput) map[string]any {
+	return map[string]any{
+		"receivers": map[string]any{
+			"otlp": map[string]any{"protocols": map[string]any{
+				"grpc": map[string]any{"endpoint": fmt.Sprintf("${env:MY_POD_IP}:%d", CollectorOTLPGRPCPort)},
+				"http": map[string]any{"endpoint": fmt.Sprintf("${env:MY_POD_IP}:%d", CollectorOTLPHTTPPort)},
+			}},
+			"jaeger": nil, "zipkin": nil, "prometheus": nil,
+		},
+		"processors": map[string]any{
+			"memory_limiter": map[string]any{"check_interval": "1s", "limit_percentage": 80, "spike_limit_percentage": 25},
+			// Trace-ID ratio sampling: every collector replica keeps the same traces.
+			"probabilistic_sampler": map[string]any{"sampling_percentage": SamplingPercent(in.Sampling), "hash_seed": 22},
+			"batch":                 map[string]any{"send_batch_size": 8192, "timeout": "5s"},
+		},
+		"exporters": map[string]any{
+			"otlp/tempo": map[string]any{"endpoint": tempoURL(in.Namespace, TempoOTLPPort), "tls": map[string]any{"insecure": true}},
+		},
+		"service": map[string]any{
+			"telemetry": map[string]any{"metrics": map[string]any{"level": "normal"}},
+			"pipelines": map[string]any{
+				"traces": map[string]any{
+					"receivers":  []string{"otlp"},
+					"processors": []string{"memory_limiter", "probabilistic_sampler", "batch"},
+					"exporters":  []string{"otlp/tempo"},
+				},
+				"metrics": nil, "logs": nil,
+			},
+		},
+	}
+}
+
+// SamplingPercent turns the sampling fraction into the processor's percentage.
+func SamplingPercent(fraction float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(fraction*100, 'f', 4, 64), 64)
+	return v
+}
+
+// tempoConfig is Tempo's storage and retention: traces in S3 (SSE with our key, set on the bucket),
+// compacted and deleted after the retention.
+func tempoConfig(in TracesInput) map[string]any {
+	return map[string]any{
+		"retention": fmt.Sprintf("%dh", in.RetentionDays*24),
+		"storage": map[string]any{"trace": map[string]any{
+			"backend": "s3",
+			"s3": map[string]any{
+				"bucket": in.Bucket, "endpoint": in.S3Endpoint, "region": in.Region,
+				// Credentials come from the pod's IRSA web identity.
+				"insecure": false,
+			},
+		}},
+		"receivers": map[string]any{"otlp": map[string]any{"protocols": map[string]any{
+			"grpc": map[string]any{"endpoint": fmt.Sprintf("0.0.0.0:%d", TempoOTLPPort)},
+		}}},
+	}
+}

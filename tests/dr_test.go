@@ -1,0 +1,234 @@
+package tests
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/plan"
+	"github.com/suoke-life/suoke-platform/infra/policy"
+)
+
+const (
+	typeCNPGCluster = "kubernetes:postgresql.cnpg.io/v1:Cluster"
+	typeObjectStore = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
+	typeReplication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+)
+
+// location is a barman archive: the object store's destination path and the server name (folder).
+type location struct{ Path, Server string }
+
+func (l location) String() string { return l.Path + l.Server + "/" }
+
+func path(m map[string]any, keys ...string) any {
+	var cur any = m
+	for _, k := range keys {
+		mm, _ := cur.(map[string]any)
+		cur = mm[k]
+	}
+	return cur
+}
+
+func objectStores(g *plan.Graph) map[string]string {
+	out := map[string]string{}
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type == typeObjectStore {
+			name, _ := path(r.Inputs, "metadata", "name").(string)
+			dest, _ := path(r.Inputs, "spec", "configuration", "destinationPath").(string)
+			out[name] = dest
+		}
+	}
+	return out
+}
+
+func cnpgCluster(t *testing.T, g *plan.Graph) map[string]any {
+	for i := range g.Resources {
+		if g.Resources[i].Type == typeCNPGCluster {
+			return g.Resources[i].Inputs
+		}
+	}
+	require.Fail(t, "no CloudNativePG Cluster in the graph of "+g.Stack)
+	return nil
+}
+
+// writes is where a stack's PostgreSQL archives: its WAL-archiver plugin's object store and server.
+func writes(t *testing.T, g *plan.Graph) location {
+	stores := objectStores(g)
+	plugins, _ := path(cnpgCluster(t, g), "spec", "plugins").([]any)
+	for _, p := range plugins {
+		pm, _ := p.(map[string]any)
+		if pm["isWALArchiver"] == true {
+			store, _ := path(pm, "parameters", "barmanObjectName").(string)
+			server, _ := path(pm, "parameters", "serverName").(string)
+			return location{Path: stores[store], Server: server}
+		}
+	}
+	require.Fail(t, "no WAL archiver in "+g.Stack)
+	return location{}
+}
+
+// reads is what a stack's PostgreSQL bootstraps and follows from: its recovery source's object store.
+func reads(t *testing.T, g *plan.Graph) location {
+	c := cnpgCluster(t, g)
+	source, _ := path(c, "spec", "bootstrap", "recovery", "source").(string)
+	require.NotEmpty(t, source, "%s does not bootstrap from a backup", g.Stack)
+	ext, _ := path(c, "spec", "externalClusters").([]any)
+	stores := objectStores(g)
+	for _, e := range ext {
+		em, _ := e.(map[string]any)
+		if em["name"] == source {
+			store, _ := path(em, "plugin", "parameters", "barmanObjectName").(string)
+			server, _ := path(em, "plugin", "parameters", "serverName").(string)
+			return location{Path: stores[store], Server: server}
+		}
+	}
+	require.Fail(t, "recovery source "+source+" is not an external cluster")
+	return location{}
+}
+
+// replicatedTo lists where S3 replication copies a written location: the buckets its replication
+// rules send the archive's prefix to.
+func replicatedTo(g *plan.Graph, w location) []location {
+	bucket := strings.TrimSuffix(strings.TrimPrefix(w.Path, "s3://"), "/")
+	var out []location
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type != typeReplication || policy.Str(r, "bucket") != bucket {
+			continue
+		}
+		for _, rule := range policy.List(r, "rules") {
+			m, _ := rule.(map[string]any)
+			prefix, _ := path(m, "filter", "prefix").(string)
+			arn, _ := path(m, "destination", "bucket").(string)
+			if strings.HasPrefix(w.Server+"/", prefix) {
+				out = append(out, location{Path: "s3://" + arn[strings.LastIndex(arn, ":")+1:] + "/", Server: w.Server})
+			}
+		}
+	}
+	return out
+}
+
+// checkDRReadsWhatProdWrites is the consistency check: prod-dr reads exactly what prod writes, either
+// directly or as the S3 replica of it.
+func checkDRReadsWhatProdWrites(t *testing.T, prod, dr *plan.Graph) error {
+	w, r := writes(t, prod), reads(t, dr)
+	if w == r {
+		return nil
+	}
+	for _, copyOf := range replicatedTo(prod, w) {
+		if copyOf == r {
+			return nil
+		}
+	}
+	return fmt.Errorf("prod writes %s (replicated to %v) but prod-dr restores from %s", w, replicatedTo(prod, w), r)
+}
+
+func TestProdDRRestoresWhatProdWrites(t *testing.T) {
+	prod, _ := record(t, "prod")
+	dr, _ := record(t, "prod-dr")
+	require.NoError(t, checkDRReadsWhatProdWrites(t, prod, dr))
+	assert.Equal(t, "s3://"+config.BackupBucketName(config.EnvProd, plan.MockAccountID, "cn-north-1")+"/", writes(t, prod).Path,
+		"standby: prod archives straight to the DR region")
+	own := writes(t, dr)
+	assert.NotEqual(t, reads(t, dr).Server, own.Server, "prod-dr archives to its own, empty folder")
+
+	// Either side drifting breaks the check.
+	for _, drift := range []struct {
+		name string
+		edit func(g *plan.Graph)
+		on   *plan.Graph
+	}{
+		{"prod's object store moves", func(g *plan.Graph) { setStorePath(g, "s3://somewhere-else/") }, prod},
+		{"prod-dr reads another server", func(g *plan.Graph) { setExternalServer(g, "staging") }, dr},
+	} {
+		p, d := clone(prod), clone(dr)
+		if drift.on == prod {
+			drift.edit(p)
+		} else {
+			drift.edit(d)
+		}
+		assert.Error(t, checkDRReadsWhatProdWrites(t, p, d), drift.name)
+	}
+}
+
+// TestRebuildModeReadsTheReplica: in rebuild mode prod archives in its own region and prod-dr reads
+// the S3 replica; dropping the replication breaks the pair.
+func TestRebuildModeReadsTheReplica(t *testing.T) {
+	rebuild := func(stack string) *plan.Graph {
+		sc, err := plan.LoadStackConfig(projectDir, stack)
+		require.NoError(t, err)
+		sc.Values[config.Namespace+":"+config.KeyBackup] = `{"drMode": "rebuild"}`
+		g, err := plan.RecordConfig(sc)
+		require.NoError(t, err)
+		return g
+	}
+	prod, dr := rebuild("prod"), rebuild("prod-dr")
+	assert.Contains(t, writes(t, prod).Path, "cn-northwest-1", "rebuild: prod archives in its own region")
+	require.NoError(t, checkDRReadsWhatProdWrites(t, prod, dr))
+
+	noRepl := clone(prod)
+	var kept []plan.Resource
+	for _, r := range noRepl.Resources {
+		if r.Type != typeReplication {
+			kept = append(kept, r)
+		}
+	}
+	noRepl.Resources = kept
+	assert.Error(t, checkDRReadsWhatProdWrites(t, noRepl, dr))
+}
+
+func clone(g *plan.Graph) *plan.Graph {
+	c := *g
+	c.Resources = append([]plan.Resource(nil), g.Resources...)
+	return &c
+}
+
+func setStorePath(g *plan.Graph, dest string) {
+	for i := range g.Resources {
+		if g.Resources[i].Type == typeObjectStore {
+			g.Resources[i].Inputs = map[string]any{"metadata": g.Resources[i].Inputs["metadata"],
+				"spec": map[string]any{"configuration": map[string]any{"destinationPath": dest}}}
+		}
+	}
+}
+
+func setExternalServer(g *plan.Graph, server string) {
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type != typeCNPGCluster {
+			continue
+		}
+		spec, _ := r.Inputs["spec"].(map[string]any)
+		ext, _ := spec["externalClusters"].([]any)
+		var out []any
+		for _, e := range ext {
+			em, _ := e.(map[string]any)
+			params, _ := path(em, "plugin", "parameters").(map[string]any)
+			np := map[string]any{"barmanObjectName": params["barmanObjectName"], "serverName": server}
+			out = append(out, map[string]any{"name": em["name"], "plugin": map[string]any{"name": path(em, "plugin", "name"), "parameters": np}})
+		}
+		newSpec := map[string]any{}
+		for k, v := range spec {
+			newSpec[k] = v
+		}
+		newSpec["externalClusters"] = out
+		r.Inputs = map[string]any{"metadata": r.Inputs["metadata"], "spec": newSpec}
+	}
+}
+
+// TestDRStatesRPOAndRTO: prod-dr exports its RPO and RTO, the standby within the targets.
+func TestDRStatesRPOAndRTO(t *testing.T) {
+	dr, _ := record(t, "prod-dr")
+	rpo, ok := dr.Outputs["rpoMinutes"].(float64)
+	require.True(t, ok, "rpoMinutes exported: %v", dr.Outputs["rpoMinutes"])
+	rto, ok := dr.Outputs["rtoMinutes"].(float64)
+	require.True(t, ok, "rtoMinutes exported: %v", dr.Outputs["rtoMinutes"])
+	assert.LessOrEqual(t, rpo, 5.0)
+	assert.Less(t, rto, 60.0)
+	assert.Equal(t, "standby", dr.Outputs["drMode"])
+}
