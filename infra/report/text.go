@@ -104,10 +104,18 @@ func WriteText(w io.Writer, d *Document) error {
 
 	p.f("\nOutputs\n")
 	for _, k := range sortedKeys(d.Outputs) {
-		p.f("  %s: %s\n", k, compact(d.Outputs[k]))
+		v := compact(d.Outputs[k])
+		if len(v) > maxOutputWidth {
+			// Long structured outputs (capacity, the mirror list) have their own sections and -json.
+			v = v[:maxOutputWidth] + fmt.Sprintf("… (%d characters; see -json)", len(v))
+		}
+		p.f("  %s: %s\n", k, v)
 	}
 	return p.e
 }
+
+// maxOutputWidth keeps the summary's output lines readable.
+const maxOutputWidth = 160
 
 func reasonNote(r string) string {
 	if r == "" {
