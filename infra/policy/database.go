@@ -28,26 +28,13 @@ var databaseRules = []Rule{
 	{ID: "DB-007", Severity: Critical, Description: "data-tier security groups admit only the node groups", Check: checkDataSGIngress},
 }
 
-// inputAt reads a nested input (a CustomResource's spec.affinity.topologyKey, ...).
-func inputAt(r *plan.Resource, keys ...string) any {
-	var cur any = r.Inputs
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
-}
-
 func inputStr(r *plan.Resource, keys ...string) string {
-	s, _ := inputAt(r, keys...).(string)
+	s, _ := At(r, keys...).(string)
 	return s
 }
 
 func inputNum(r *plan.Resource, keys ...string) int {
-	f, _ := inputAt(r, keys...).(float64)
+	f, _ := At(r, keys...).(float64)
 	return int(f)
 }
 
@@ -62,7 +49,7 @@ func checkPGZones(x *Index) []Finding {
 		n := inputNum(c, "spec", "instances")
 		key := inputStr(c, "spec", "affinity", "topologyKey")
 		hard := inputStr(c, "spec", "affinity", "podAntiAffinityType") == "required"
-		if enabled, set := inputAt(c, "spec", "affinity", "enablePodAntiAffinity").(bool); set && !enabled {
+		if enabled, set := At(c, "spec", "affinity", "enablePodAntiAffinity").(bool); set && !enabled {
 			out = append(out, fail(c.URN, "pod anti-affinity is disabled: instances may share a zone"))
 			continue
 		}
@@ -120,7 +107,7 @@ func checkPGBackups(x *Index) []Finding {
 	for _, c := range x.OfType(typePGCluster) {
 		ns := inputStr(c, "metadata", "namespace")
 		archiver := ""
-		plugins, _ := inputAt(c, "spec", "plugins").([]any)
+		plugins, _ := At(c, "spec", "plugins").([]any)
 		for _, p := range plugins {
 			m, _ := p.(map[string]any)
 			params, _ := m["parameters"].(map[string]any)
@@ -145,7 +132,7 @@ func checkPGBackups(x *Index) []Finding {
 func checkPGSuperuser(x *Index) []Finding {
 	var out []Finding
 	for _, c := range x.OfType(typePGCluster) {
-		if on, set := inputAt(c, "spec", "enableSuperuserAccess").(bool); set && !on {
+		if on, set := At(c, "spec", "enableSuperuserAccess").(bool); set && !on {
 			out = append(out, pass(c.URN, "superuser access off"))
 		} else {
 			out = append(out, fail(c.URN, "enableSuperuserAccess must be set to false explicitly"))

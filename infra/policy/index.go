@@ -43,6 +43,19 @@ func (x *Index) ProductionLike() bool {
 	return x.Graph.Environment == "prod" || x.Graph.Environment == "dr"
 }
 
+// At reads a nested input (a CustomResource's spec.affinity.topologyKey, ...), or nil.
+func At(r *plan.Resource, keys ...string) any {
+	var cur any = r.Inputs
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
 // Str returns a string input, or "".
 func Str(r *plan.Resource, key string) string {
 	s, _ := r.Inputs[key].(string)

@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 	"strings"
-
-	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
 // Resource types the monitoring rules read.
@@ -25,34 +23,22 @@ var monitoringRules = []Rule{
 	{ID: "MON-005", Severity: High, Description: "every alert has a P0–P3 severity, a summary, a description and a runbook", Check: checkAlertRules},
 }
 
-func nested(r *plan.Resource, keys ...string) any {
-	var cur any = r.Inputs
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
-}
-
 func checkLogStoreEncryption(x *Index) []Finding {
 	var out []Finding
 	for _, d := range x.OfType(typeOpenSearchDomain) {
 		var bad []string
-		if nested(d, "encryptAtRest", "enabled") != true {
+		if At(d, "encryptAtRest", "enabled") != true {
 			bad = append(bad, "encryption at rest is off")
-		} else if s, _ := nested(d, "encryptAtRest", "kmsKeyId").(string); s == "" {
+		} else if s, _ := At(d, "encryptAtRest", "kmsKeyId").(string); s == "" {
 			bad = append(bad, "encryption at rest uses no key of ours")
 		}
-		if nested(d, "nodeToNodeEncryption", "enabled") != true {
+		if At(d, "nodeToNodeEncryption", "enabled") != true {
 			bad = append(bad, "node-to-node encryption is off")
 		}
-		if nested(d, "domainEndpointOptions", "enforceHttps") != true {
+		if At(d, "domainEndpointOptions", "enforceHttps") != true {
 			bad = append(bad, "HTTPS is not enforced")
 		}
-		if p, _ := nested(d, "domainEndpointOptions", "tlsSecurityPolicy").(string); !tls12Policies[p] {
+		if p, _ := At(d, "domainEndpointOptions", "tlsSecurityPolicy").(string); !tls12Policies[p] {
 			bad = append(bad, fmt.Sprintf("TLS policy %q allows less than TLS 1.2", p))
 		}
 		if len(bad) > 0 {
@@ -67,7 +53,7 @@ func checkLogStoreEncryption(x *Index) []Finding {
 func checkLogStorePlacement(x *Index) []Finding {
 	var out []Finding
 	for _, d := range x.OfType(typeOpenSearchDomain) {
-		subnets, _ := nested(d, "vpcOptions", "subnetIds").([]any)
+		subnets, _ := At(d, "vpcOptions", "subnetIds").([]any)
 		if len(subnets) == 0 {
 			out = append(out, fail(d.URN, "log store has no VPC options: it would get a public endpoint"))
 			continue
@@ -93,9 +79,9 @@ func checkLogStoreAccess(x *Index) []Finding {
 	var out []Finding
 	for _, d := range x.OfType(typeOpenSearchDomain) {
 		switch {
-		case nested(d, "advancedSecurityOptions", "enabled") != true:
+		case At(d, "advancedSecurityOptions", "enabled") != true:
 			out = append(out, fail(d.URN, "fine-grained access control is off: any principal the resource policy admits reads every log"))
-		case nested(d, "advancedSecurityOptions", "internalUserDatabaseEnabled") == true:
+		case At(d, "advancedSecurityOptions", "internalUserDatabaseEnabled") == true:
 			out = append(out, fail(d.URN, "the internal user database is on: passwords beside IAM identities"))
 		default:
 			out = append(out, pass(d.URN, "fine-grained access control with IAM identities"))
@@ -111,12 +97,12 @@ func checkLogStoreResilience(x *Index) []Finding {
 	var out []Finding
 	for _, d := range x.OfType(typeOpenSearchDomain) {
 		var bad []string
-		if nested(d, "clusterConfig", "zoneAwarenessEnabled") != true {
+		if At(d, "clusterConfig", "zoneAwarenessEnabled") != true {
 			bad = append(bad, "zone awareness is off")
-		} else if n, _ := nested(d, "clusterConfig", "zoneAwarenessConfig", "availabilityZoneCount").(float64); n != 3 {
+		} else if n, _ := At(d, "clusterConfig", "zoneAwarenessConfig", "availabilityZoneCount").(float64); n != 3 {
 			bad = append(bad, fmt.Sprintf("spans %g AZs", n))
 		}
-		if nested(d, "clusterConfig", "dedicatedMasterEnabled") != true {
+		if At(d, "clusterConfig", "dedicatedMasterEnabled") != true {
 			bad = append(bad, "no dedicated masters")
 		}
 		if !d.Protect {
@@ -136,7 +122,7 @@ var planSeverities = map[string]bool{"P0": true, "P1": true, "P2": true, "P3": t
 func checkAlertRules(x *Index) []Finding {
 	var out []Finding
 	for _, pr := range x.OfType(typePrometheusRule) {
-		groups, _ := nested(pr, "spec", "groups").([]any)
+		groups, _ := At(pr, "spec", "groups").([]any)
 		var bad []string
 		alerts := 0
 		for _, g := range groups {

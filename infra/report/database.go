@@ -54,25 +54,13 @@ type RedisLine struct {
 	SnapshotRetention int      `json:"snapshotRetentionDays"`
 }
 
-func dataIn(r *plan.Resource, keys ...string) any {
-	var cur any = r.Inputs
-	for _, k := range keys {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
-}
-
 func dataStr(r *plan.Resource, keys ...string) string {
-	s, _ := dataIn(r, keys...).(string)
+	s, _ := policy.At(r, keys...).(string)
 	return s
 }
 
 func dataNum(r *plan.Resource, keys ...string) int {
-	f, _ := dataIn(r, keys...).(float64)
+	f, _ := policy.At(r, keys...).(float64)
 	return int(f)
 }
 
@@ -87,7 +75,7 @@ func Data(resources []plan.Resource) *DataTier {
 		ns, name := dataStr(c, "metadata", "namespace"), dataStr(c, "metadata", "name")
 		l := PostgresLine{Name: name, Namespace: ns, Instances: dataNum(c, "spec", "instances"),
 			AntiAffinity: fmt.Sprintf("%s on %s", dataStr(c, "spec", "affinity", "podAntiAffinityType"), dataStr(c, "spec", "affinity", "topologyKey")),
-			Pool:         selector(dataIn(c, "spec", "affinity", "nodeSelector")),
+			Pool:         selector(policy.At(c, "spec", "affinity", "nodeSelector")),
 			Sync:         "off",
 			CPU:          dataStr(c, "spec", "resources", "requests", "cpu"), Memory: dataStr(c, "spec", "resources", "requests", "memory"),
 			Storage: dataStr(c, "spec", "storage", "size"), WALStorage: dataStr(c, "spec", "walStorage", "size"),
@@ -98,12 +86,12 @@ func Data(resources []plan.Resource) *DataTier {
 		}
 		if src := dataStr(c, "spec", "bootstrap", "recovery", "source"); src != "" {
 			l.Bootstrap = "recovery from " + src
-			if on, _ := dataIn(c, "spec", "replica", "enabled").(bool); on {
+			if on, _ := policy.At(c, "spec", "replica", "enabled").(bool); on {
 				l.Bootstrap = "standby replaying " + src
 			}
 		}
 		store, server := "", ""
-		plugins, _ := dataIn(c, "spec", "plugins").([]any)
+		plugins, _ := policy.At(c, "spec", "plugins").([]any)
 		for _, p := range plugins {
 			m, _ := p.(map[string]any)
 			if on, _ := m["isWALArchiver"].(bool); on {
@@ -127,7 +115,7 @@ func Data(resources []plan.Resource) *DataTier {
 			if dataStr(r, "spec", "cluster", "name") != name {
 				continue
 			}
-			if dataIn(r, "spec", "clientCertificate") != nil {
+			if policy.At(r, "spec", "clientCertificate") != nil {
 				l.CertRoles++
 			} else {
 				l.PassRoles++
