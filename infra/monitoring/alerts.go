@@ -39,6 +39,7 @@ const ServiceLabel = "service"
 const (
 	ServicePostgres   = "postgresql"
 	ServiceRedis      = "redis"
+	ServiceBackup     = "backup"
 	ServiceOpenSearch = "opensearch"
 	ServiceLogging    = "logging"
 	ServiceTracing    = "tracing"
@@ -273,6 +274,16 @@ func Alerts() []AlertSpec {
 			Description: "DatabaseMemoryUsagePercentage has been above 80% for 15 minutes; past 100% Redis evicts keys and the services fall back to PostgreSQL.",
 			Exprs: func(Params) []RuleExpr {
 				return one(`max by (dimension_CacheClusterId) (aws_elasticache_database_memory_usage_percentage_average) > 80`)
+			},
+		},
+		{
+			// S3 Replication Time Control promises 99.99% of objects within 15 minutes; past that the
+			// DR region's copy (rebuild mode's RPO, and the local copy of a standby archive) is behind.
+			Name: "BackupReplicationBehind", Severity: P1, For: 5 * time.Minute, Service: ServiceBackup,
+			Summary:     "Backup replication {{ $labels.dimension_SourceBucket }} → {{ $labels.dimension_DestinationBucket }} is more than 15 minutes behind",
+			Description: "S3 ReplicationLatency has exceeded the 15 minutes Replication Time Control promises: the DR region's copy of the backups is older than the RPO the plan states.",
+			Exprs: func(Params) []RuleExpr {
+				return one(`max by (dimension_SourceBucket, dimension_DestinationBucket) (aws_s3_replication_latency_maximum) > 900`)
 			},
 		},
 		{

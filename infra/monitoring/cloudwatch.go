@@ -28,6 +28,7 @@ var CloudWatchMetrics = []CloudWatchMetric{
 	{Namespace: "AWS/ElastiCache", Name: "Evictions", Statistics: []string{"Sum"}},
 	{Namespace: "AWS/ElastiCache", Name: "ReplicationLag", Statistics: []string{"Average"}},
 	{Namespace: "AWS/ElastiCache", Name: "CacheHitRate", Statistics: []string{"Average"}},
+	{Namespace: "AWS/S3", Name: "ReplicationLatency", Statistics: []string{"Maximum"}},
 	{Namespace: "AWS/ES", Name: "ClusterStatus.red", Statistics: []string{"Maximum"}},
 	{Namespace: "AWS/ES", Name: "ClusterStatus.yellow", Statistics: []string{"Maximum"}},
 	{Namespace: "AWS/ES", Name: "FreeStorageSpace", Statistics: []string{"Minimum"}},
@@ -51,7 +52,7 @@ func snake(s string) string {
 }
 
 // yaceServices are YACE's aliases of the namespaces (its supported-services table).
-var yaceServices = map[string]string{"AWS/ElastiCache": "elasticache", "AWS/ES": "es"}
+var yaceServices = map[string]string{"AWS/ElastiCache": "elasticache", "AWS/ES": "es", "AWS/S3": "s3"}
 
 // SeriesNames are the Prometheus series YACE exports for the metric: aws_<service>_<metric>_<stat>.
 func (m CloudWatchMetric) SeriesNames() []string {

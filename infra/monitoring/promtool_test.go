@@ -199,6 +199,10 @@ func fixtures(p Params) map[string]fixture {
 			bad:    []ptSeries{s(`aws_elasticache_database_memory_usage_percentage_average{dimension_CacheClusterId="suoke-redis-001"}`, "90x20")},
 			good:   []ptSeries{s(`aws_elasticache_database_memory_usage_percentage_average{dimension_CacheClusterId="suoke-redis-001"}`, "50x20")},
 			evalAt: 17 * time.Minute, want: []map[string]string{{"dimension_CacheClusterId": "suoke-redis-001"}}},
+		"BackupReplicationBehind": {
+			bad:    []ptSeries{s(`aws_s3_replication_latency_maximum{dimension_SourceBucket="suoke-prod-backup-1-cn-northwest-1", dimension_DestinationBucket="suoke-prod-backup-1-cn-north-1", dimension_RuleId="to-dr"}`, "1200x20")},
+			good:   []ptSeries{s(`aws_s3_replication_latency_maximum{dimension_SourceBucket="suoke-prod-backup-1-cn-northwest-1", dimension_DestinationBucket="suoke-prod-backup-1-cn-north-1", dimension_RuleId="to-dr"}`, "60x20")},
+			evalAt: 7 * time.Minute, want: []map[string]string{{"dimension_SourceBucket": "suoke-prod-backup-1-cn-northwest-1", "dimension_DestinationBucket": "suoke-prod-backup-1-cn-north-1"}}},
 		"CertificateExpiringSoon": {bad: cert("864000x80"), good: cert("5184000x80"), evalAt: 65 * time.Minute, want: []map[string]string{certLabels}},
 		"CertificateNotReady": {
 			bad:    []ptSeries{s(`certmanager_certificate_ready_status{namespace="ingress", name="api-tls", condition="False"}`, "1x20"), s(`certmanager_certificate_ready_status{namespace="ingress", name="api-tls", condition="True"}`, "0x20")},
