@@ -232,3 +232,27 @@ func TestDRStatesRPOAndRTO(t *testing.T) {
 	assert.Less(t, rto, 60.0)
 	assert.Equal(t, "standby", dr.Outputs["drMode"])
 }
+
+// TestBackedUpVolumesAreSelected: AWS Backup selects volumes by a tag, and every storage class puts
+// exactly that tag on the volumes it provisions.
+func TestBackedUpVolumesAreSelected(t *testing.T) {
+	g, _ := record(t, "prod")
+	var selected string
+	classes := 0
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		switch r.Type {
+		case "aws:backup/selection:Selection":
+			for _, st := range policy.List(r, "selectionTags") {
+				m, _ := st.(map[string]any)
+				selected = fmt.Sprintf("%v=%v", m["key"], m["value"])
+			}
+		case "kubernetes:storage.k8s.io/v1:StorageClass":
+			classes++
+			tag, _ := path(r.Inputs, "parameters", "tagSpecification_1").(string)
+			assert.Equal(t, config.BackupVolumeTag+"="+config.BackupVolumeTagValue, tag, r.Name)
+		}
+	}
+	assert.Equal(t, config.BackupVolumeTag+"="+config.BackupVolumeTagValue, selected)
+	assert.Equal(t, 2, classes)
+}

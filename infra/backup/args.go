@@ -49,14 +49,13 @@ const (
 	VeleroImage         = "docker.io/velero/velero:v1.18.1"
 	VeleroPluginImage   = "docker.io/velero/velero-plugin-for-aws:v1.14.4"
 	VeleroServiceAcct   = "velero"
-	backupTagKey        = "suoke.life/backup"
 	bucketRoleTagKey    = "suoke.life/bucket-role"
 	bucketRoleBackups   = "backups"
 	bucketRoleAccessLog = "access-logs"
 )
 
 // BackupTag is the tag AWS Backup selects volumes by: storage classes put it on every EBS volume.
-func BackupTag() (key, value string) { return backupTagKey, "true" }
+func BackupTag() (key, value string) { return config.BackupVolumeTag, config.BackupVolumeTagValue }
 
 // Validate checks the args.
 func (a Args) Validate(path *field.Path) field.ErrorList {

@@ -213,6 +213,8 @@ func storageClasses(ctx *pulumi.Context, c *Cluster) error {
 			Parameters: pulumi.StringMap{
 				"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": c.KMSKeyARN,
 				"csi.storage.k8s.io/fstype": pulumi.String("ext4"),
+				// AWS Backup's plan selects volumes by this tag (EBS CSI driver "tagSpecification_N").
+				"tagSpecification_1": pulumi.String(config.BackupVolumeTag + "=" + config.BackupVolumeTagValue),
 			},
 			ReclaimPolicy:        pulumi.String(sc.reclaim),
 			VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),

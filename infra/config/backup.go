@@ -10,6 +10,10 @@ import (
 // KeyBackup is the backup and disaster-recovery section.
 const KeyBackup = "backup"
 
+// BackupVolumeTag is the tag AWS Backup selects EBS volumes by; the cluster's storage classes put it
+// on every volume they provision (EBS CSI tagSpecification), so every PVC is backed up.
+const BackupVolumeTag, BackupVolumeTagValue = "suoke.life/backup", "true"
+
 // Fields of the backup object.
 const (
 	FieldDRMode                = "drMode"
