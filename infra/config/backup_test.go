@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,16 +37,7 @@ func TestBackupBadValues(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse(prodInput(map[string]string{KeyBackup: c.raw}))
-			var ce *Error
-			require.True(t, errors.As(err, &ce), "want *config.Error, got %v", err)
-			var found *field.Error
-			for _, e := range ce.Errs {
-				if e.Field == c.path && e.Type == c.typ {
-					found = e
-				}
-			}
-			require.NotNil(t, found, "no %s error at %s in:\n%v", c.typ, c.path, err)
-			assert.Contains(t, found.Error(), c.value)
+			requireFieldError(t, err, c.path, c.typ, c.value)
 		})
 	}
 }

@@ -140,18 +140,27 @@ func TestBadValues(t *testing.T) {
 			}
 			_, err := Parse(in)
 			require.Error(t, err)
-			var ce *Error
-			require.True(t, errors.As(err, &ce), "want *config.Error, got %T", err)
-			var found *field.Error
-			for _, e := range ce.Errs {
-				if e.Field == c.path && e.Type == c.typ {
-					found = e
-				}
-			}
-			require.NotNil(t, found, "no %s error at %s in:\n%v", c.typ, c.path, err)
-			assert.Contains(t, found.Error(), c.value)
+			requireFieldError(t, err, c.path, c.typ, c.value)
 		})
 	}
+}
+
+// requireFieldError asserts that err is a *Error with an error of type typ at path whose message
+// contains want: the type and the field, not a count (STYLE.md).
+func requireFieldError(t *testing.T, err error, path string, typ field.ErrorType, want string) {
+	t.Helper()
+	var ce *Error
+	require.True(t, errors.As(err, &ce), "want *config.Error, got %T: %v", err, err)
+	var msgs []string
+	for _, e := range ce.Errs {
+		if e.Field == path && e.Type == typ {
+			if strings.Contains(e.Error(), want) {
+				return
+			}
+			msgs = append(msgs, e.Error())
+		}
+	}
+	require.Failf(t, "missing field error", "no %s error at %s containing %q (same path and type: %q) in:\n%v", typ, path, want, msgs, err)
 }
 
 func TestAllErrorsReportedTogether(t *testing.T) {

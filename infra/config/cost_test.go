@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,16 +43,7 @@ func TestCostUsageBadValues(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse(prodInput(map[string]string{KeyCost: c.value}))
 			require.Error(t, err)
-			var ce *Error
-			require.True(t, errors.As(err, &ce), "want *config.Error, got %T", err)
-			var found *field.Error
-			for _, e := range ce.Errs {
-				if e.Field == c.path && e.Type == field.ErrorTypeInvalid {
-					found = e
-				}
-			}
-			require.NotNil(t, found, "no error at %s in:\n%v", c.path, err)
-			assert.Contains(t, found.Error(), c.text)
+			requireFieldError(t, err, c.path, field.ErrorTypeInvalid, c.text)
 		})
 	}
 }

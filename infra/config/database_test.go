@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,16 +68,7 @@ func TestDataTierBadValues(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse(prodInput(c.values))
 			require.Error(t, err)
-			var ce *Error
-			require.True(t, errors.As(err, &ce), "want *config.Error, got %T", err)
-			var found *field.Error
-			for _, e := range ce.Errs {
-				if e.Field == c.path && e.Type == c.typ {
-					found = e
-				}
-			}
-			require.NotNil(t, found, "no %s error at %s in:\n%v", c.typ, c.path, err)
-			assert.Contains(t, found.Error(), c.text)
+			requireFieldError(t, err, c.path, c.typ, c.text)
 		})
 	}
 }
