@@ -323,28 +323,15 @@ func (d *decoder) stringMap(path *field.Path, m map[string]json.RawMessage, key 
 	*dst = out
 }
 
-// rateRules replaces the whole list: merging rules item by item would be ambiguous.
 func (d *decoder) rateRules(path *field.Path, raw json.RawMessage) []RateRule {
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		d.errs = append(d.errs, field.Invalid(path, rawValue(raw), "must be a list of rate rule objects"))
-		return nil
-	}
-	out := make([]RateRule, 0, len(items))
-	for i, item := range items {
-		p := path.Index(i)
-		m, ok := d.object(p, item, rateRuleFields)
-		if !ok {
-			continue
-		}
+	return list(d, path, raw, rateRuleFields, "rate rule", func(p *field.Path, m map[string]json.RawMessage) RateRule {
 		var r RateRule
 		d.string(p, m, FieldName, &r.Name)
 		d.int(p, m, FieldRateLimit, &r.Limit)
 		d.int(p, m, FieldRateWindowSeconds, &r.WindowSeconds)
 		d.string(p, m, FieldRatePathPrefix, &r.PathPrefix)
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
 
 // iamRoleARN is an IAM role ARN (paths allowed); the partition and account are checked apart.

@@ -281,20 +281,26 @@ func (d *decoder) cache(path *field.Path, raw string, c *Cache) {
 
 var serviceFields = []string{FieldName, FieldTier, FieldSLO, FieldPort, FieldDatabase, FieldCacheUse, FieldAWSAccess}
 
-// services replaces the whole list: a service list merged item by item would be ambiguous.
-func (d *decoder) services(path *field.Path, raw string) []Service {
+// list decodes a JSON list of objects whose fields are in allowed, one item at a time. A list
+// replaces the default whole: merging item by item would be ambiguous.
+func list[T any](d *decoder, path *field.Path, raw []byte, allowed []string, what string, item func(p *field.Path, m map[string]json.RawMessage) T) []T {
 	var items []json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &items); err != nil {
-		d.errs = append(d.errs, field.Invalid(path, raw, "must be a list of service objects"))
+	if err := json.Unmarshal(raw, &items); err != nil {
+		d.errs = append(d.errs, field.Invalid(path, rawValue(raw), "must be a list of "+what+" objects"))
 		return nil
 	}
-	out := make([]Service, 0, len(items))
-	for i, item := range items {
+	out := make([]T, 0, len(items))
+	for i, raw := range items {
 		p := path.Index(i)
-		m, ok := d.object(p, item, serviceFields)
-		if !ok {
-			continue
+		if m, ok := d.object(p, raw, allowed); ok {
+			out = append(out, item(p, m))
 		}
+	}
+	return out
+}
+
+func (d *decoder) services(path *field.Path, raw string) []Service {
+	return list(d, path, []byte(raw), serviceFields, "service", func(p *field.Path, m map[string]json.RawMessage) Service {
 		var s Service
 		var tier, slo string
 		d.string(p, m, FieldName, &s.Name)
@@ -308,7 +314,6 @@ func (d *decoder) services(path *field.Path, raw string) []Service {
 		if s.SLO == "" {
 			s.SLO = SLOSupport
 		}
-		out = append(out, s)
-	}
-	return out
+		return s
+	})
 }
