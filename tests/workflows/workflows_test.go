@@ -1,7 +1,8 @@
 // Package workflows checks the GitHub Actions workflows with actionlint, used as a library, and holds
 // the delivery rules that actionlint cannot know: actions pinned, deploys gated and serialised per
-// stack, and the Pulumi CLI pinned to the SDK's version. Each check is also run on a deliberately
-// broken input, so a check that stops catching anything fails too.
+// stack, the Pulumi CLI pinned to the SDK's version, and every self-hosted job that runs Go or Pulumi
+// taking the Go module proxy and Pulumi mirror from the repository's variables. Each check is also
+// run on a deliberately broken input, so a check that stops catching anything fails too.
 package workflows
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/rhysd/actionlint"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
 )
 
 // root is the repository root, where .github lives.
@@ -343,4 +345,249 @@ func TestShellcheckCatchesBrokenScripts(t *testing.T) {
 		return e.Kind == "shellcheck" && strings.Contains(e.Message, "SC2086")
 	})
 	assert.True(t, found, "want shellcheck's SC2086 (unquoted variable), got:%s", describe(errs))
+}
+
+// mirrorEnv is what every self-hosted job that runs Go or Pulumi takes from the repository's
+// variables (README, Delivery). The self-hosted runners sit in the stacks' VPCs, in China for the
+// China stacks, where neither Go's module proxy nor Pulumi's download hosts are in reliable reach;
+// with the variables unset each value is Go's or Pulumi's own default, so nothing changes elsewhere.
+var mirrorEnv = map[string]string{
+	"GOPROXY":                              "${{ vars.GOPROXY || 'https://proxy.golang.org,direct' }}",
+	"PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES": "${{ vars.PULUMI_MIRROR_URL && format('.*={0}/plugins', vars.PULUMI_MIRROR_URL) || '' }}",
+	"PULUMI_SKIP_UPDATE_CHECK":             "true",
+}
+
+// toolchainsStep is the id of the step that puts Go and the Pulumi CLI on the runner from the mirrors
+// before anything in the job installs or runs them; every job has the same copy of it.
+const toolchainsStep = "toolchains"
+
+// goOrPulumiCommand finds a go or pulumi command line in a script.
+var goOrPulumiCommand = regexp.MustCompile(`(?m)(^|[\s;&|(])(go|pulumi)\s+[a-z]`)
+
+// scriptRef finds a repository script that a run: step calls (bash .ci/run, ./scripts/x.sh).
+var scriptRef = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:bash\s+|sh\s+|\./)([\w.-]+/[\w./-]+)`)
+
+// goOrPulumiActions are actions that install Go or the Pulumi CLI, or run Pulumi.
+var goOrPulumiActions = []string{"actions/setup-go@", "pulumi/actions@"}
+
+// actionStep is a step of a local composite action, as far as this file needs it.
+type actionStep struct {
+	Uses string `json:"uses"`
+	Run  string `json:"run"`
+}
+
+// compositeAction is the part of a local action.yml that says what it runs.
+type compositeAction struct {
+	Runs struct {
+		Steps []actionStep `json:"steps"`
+	} `json:"runs"`
+}
+
+// scriptRunsGoOrPulumi says whether a shell script, or a repository script it calls, runs go or pulumi.
+func scriptRunsGoOrPulumi(dir, script string) bool {
+	if goOrPulumiCommand.MatchString(script) {
+		return true
+	}
+	for _, m := range scriptRef.FindAllStringSubmatch(script, -1) {
+		if b, err := os.ReadFile(filepath.Join(dir, m[1])); err == nil && goOrPulumiCommand.Match(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesRunsGoOrPulumi says whether an action reference installs or runs Go or Pulumi; a local
+// composite action does when one of its steps does.
+func usesRunsGoOrPulumi(dir, uses string, depth int) bool {
+	for _, p := range goOrPulumiActions {
+		if strings.HasPrefix(uses, p) {
+			return true
+		}
+	}
+	if !strings.HasPrefix(uses, "./") || depth > 5 {
+		return false
+	}
+	var a compositeAction
+	for _, name := range []string{"action.yml", "action.yaml"} {
+		if b, err := os.ReadFile(filepath.Join(dir, uses, name)); err == nil && yaml.Unmarshal(b, &a) == nil {
+			break
+		}
+	}
+	return slices.ContainsFunc(a.Runs.Steps, func(s actionStep) bool {
+		return scriptRunsGoOrPulumi(dir, s.Run) || (s.Uses != "" && usesRunsGoOrPulumi(dir, s.Uses, depth+1))
+	})
+}
+
+func stepRunsGoOrPulumi(dir string, s *actionlint.Step) bool {
+	switch e := s.Exec.(type) {
+	case *actionlint.ExecRun:
+		return e.Run != nil && scriptRunsGoOrPulumi(dir, e.Run.Value)
+	case *actionlint.ExecAction:
+		return e.Uses != nil && usesRunsGoOrPulumi(dir, e.Uses.Value, 0)
+	}
+	return false
+}
+
+// selfHosted: a job whose labels are an expression may land anywhere, so it counts too.
+func selfHosted(j *actionlint.Job) bool {
+	if j.RunsOn == nil {
+		return false
+	}
+	if j.RunsOn.LabelsExpr != nil {
+		return true
+	}
+	return slices.ContainsFunc(j.RunsOn.Labels, func(l *actionlint.String) bool { return strings.EqualFold(l.Value, "self-hosted") })
+}
+
+// envValue is a job's or step's value of an environment variable ("" and false when unset).
+func envValue(e *actionlint.Env, name string) (string, bool) {
+	if e == nil || e.Vars[strings.ToLower(name)] == nil {
+		return "", false
+	}
+	return str(e.Vars[strings.ToLower(name)].Value), true
+}
+
+// stepCopy is what has to be the same in every copy of the toolchains step.
+func stepCopy(s *actionlint.Step) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "if: %s\n", str(s.If))
+	if s.Env != nil {
+		var names []string
+		for k := range s.Env.Vars {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(&b, "env %s: %s\n", k, str(s.Env.Vars[k].Value))
+		}
+	}
+	if r, ok := s.Exec.(*actionlint.ExecRun); ok && r.Run != nil {
+		b.WriteString(r.Run.Value)
+	}
+	return b.String()
+}
+
+// mirrorRules are the delivery rules on mirrors, over every workflow (file name → workflow) of the
+// project at dir: a self-hosted job that runs Go or Pulumi takes mirrorEnv at job level, no step
+// overrides it, and the toolchains step comes before the first step that needs Go or Pulumi, the
+// same in every job. It returns the problems and how many jobs it checked.
+func mirrorRules(dir string, workflows map[string]*actionlint.Workflow) ([]string, int) {
+	var problems []string
+	checked := 0
+	var first, firstWhere string
+	names := make([]string, 0, len(workflows))
+	for n := range workflows {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	vars := make([]string, 0, len(mirrorEnv))
+	for k := range mirrorEnv {
+		vars = append(vars, k)
+	}
+	sort.Strings(vars)
+	for _, file := range names {
+		w := workflows[file]
+		ids := make([]string, 0, len(w.Jobs))
+		for id := range w.Jobs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			j := w.Jobs[id]
+			if j.WorkflowCall != nil || !selfHosted(j) {
+				continue
+			}
+			needs := slices.IndexFunc(j.Steps, func(s *actionlint.Step) bool { return stepRunsGoOrPulumi(dir, s) })
+			if needs < 0 {
+				continue
+			}
+			checked++
+			where := fmt.Sprintf("%s: job %s", file, id)
+			for _, k := range vars {
+				if got, ok := envValue(j.Env, k); !ok || got != mirrorEnv[k] {
+					problems = append(problems, fmt.Sprintf("%s runs Go or Pulumi on a self-hosted runner but does not set %s: %s at job level (README, Delivery)", where, k, mirrorEnv[k]))
+				}
+				for _, s := range j.Steps {
+					if got, ok := envValue(s.Env, k); ok && got != mirrorEnv[k] && str(s.ID) != toolchainsStep {
+						problems = append(problems, fmt.Sprintf("%s: step %q overrides %s", where, str(s.Name), k))
+					}
+				}
+			}
+			at := slices.IndexFunc(j.Steps, func(s *actionlint.Step) bool { return str(s.ID) == toolchainsStep })
+			switch {
+			case at < 0:
+				problems = append(problems, fmt.Sprintf("%s runs Go or Pulumi on a self-hosted runner without the %s step (Go and the Pulumi CLI from the mirrors)", where, toolchainsStep))
+			case at > needs:
+				problems = append(problems, fmt.Sprintf("%s: the %s step must come before step %d, the first that installs or runs Go or Pulumi", where, toolchainsStep, needs+1))
+			case first == "":
+				first, firstWhere = stepCopy(j.Steps[at]), where
+			case stepCopy(j.Steps[at]) != first:
+				problems = append(problems, fmt.Sprintf("%s: the %s step differs from the one in %s: keep every copy the same", where, toolchainsStep, firstWhere))
+			}
+		}
+	}
+	return problems, checked
+}
+
+// workflowsOf parses every workflow of the repository, with one file's content replaced (or none).
+func workflowsOf(t *testing.T, replace, content string) map[string]*actionlint.Workflow {
+	t.Helper()
+	out := map[string]*actionlint.Workflow{}
+	for _, f := range workflowFiles(t, root) {
+		name := filepath.Base(f)
+		text := read(t, filepath.Join(".github", "workflows", name))
+		if name == replace {
+			text = content
+		}
+		out[name] = parse(t, text)
+	}
+	return out
+}
+
+func TestSelfHostedJobsTakeTheMirrors(t *testing.T) {
+	problems, checked := mirrorRules(root, workflowsOf(t, "", ""))
+	assert.Empty(t, problems)
+	// preview (pull-request.yml), up (pulumi-up.yml), drift (drift.yml).
+	assert.Equal(t, 3, checked, "the rule finds every self-hosted job that runs Go or Pulumi")
+
+	const up, drift, pr = ".github/workflows/pulumi-up.yml", ".github/workflows/drift.yml", ".github/workflows/pull-request.yml"
+	goproxy := "      GOPROXY: ${{ vars.GOPROXY || 'https://proxy.golang.org,direct' }}\n"
+	overrides := "      PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: ${{ vars.PULUMI_MIRROR_URL && format('.*={0}/plugins', vars.PULUMI_MIRROR_URL) || '' }}\n"
+	cases := []struct {
+		name, file, content, want string
+	}{
+		{"up without the Go module proxy", "pulumi-up.yml", mutate(t, up, goproxy, ""),
+			"pulumi-up.yml: job up runs Go or Pulumi on a self-hosted runner but does not set GOPROXY"},
+		{"drift with a fixed Go module proxy", "drift.yml", mutate(t, drift, goproxy, "      GOPROXY: https://proxy.golang.org,direct\n"),
+			"drift.yml: job drift runs Go or Pulumi on a self-hosted runner but does not set GOPROXY"},
+		{"preview without the plugin mirror", "pull-request.yml", mutate(t, pr, overrides, ""),
+			"pull-request.yml: job preview runs Go or Pulumi on a self-hosted runner but does not set PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES"},
+		{"up without the toolchains step", "pulumi-up.yml", mutate(t, up, "        id: toolchains\n", "        id: tools\n"),
+			"pulumi-up.yml: job up runs Go or Pulumi on a self-hosted runner without the toolchains step"},
+		{"a step that takes the public proxy back", "drift.yml", mutate(t, drift, "          REF: ${{ steps.setup.outputs.stack-ref }}\n",
+			"          REF: ${{ steps.setup.outputs.stack-ref }}\n          GOPROXY: direct\n"),
+			`drift.yml: job drift: step "pulumi preview --expect-no-changes" overrides GOPROXY`},
+		{"a copy of the toolchains step that drifted", "pulumi-up.yml", mutate(t, up, "curl -fsSL --retry 3 -o \"$tmp/$file\"", "curl -fsSL -o \"$tmp/$file\""),
+			"the toolchains step differs from the one in"},
+		{"a new self-hosted job that runs .ci/run", "deploy.yml", mutate(t, ".github/workflows/deploy.yml", "    runs-on: ubuntu-latest\n", "    runs-on: [self-hosted, suoke-prod]\n"),
+			"deploy.yml: job test runs Go or Pulumi on a self-hosted runner but does not set GOPROXY"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, _ := mirrorRules(root, workflowsOf(t, c.file, c.content))
+			assert.True(t, slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, c.want) }),
+				"want a problem containing %q, got %q", c.want, got)
+		})
+	}
+
+	// The toolchains step must come before the stack setup, which installs Go and the CLI.
+	moved := parse(t, read(t, up))
+	steps := moved.Jobs["up"].Steps
+	at := slices.IndexFunc(steps, func(s *actionlint.Step) bool { return str(s.ID) == toolchainsStep })
+	require.GreaterOrEqual(t, at, 1)
+	steps[at], steps[at+1] = steps[at+1], steps[at]
+	all := workflowsOf(t, "", "")
+	all["pulumi-up.yml"] = moved
+	got, _ := mirrorRules(root, all)
+	assert.True(t, slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, "the toolchains step must come before step") }), "got %q", got)
 }
