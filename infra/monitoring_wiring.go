@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/account"
 	"github.com/suoke-life/suoke-platform/infra/cluster"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
@@ -19,7 +20,7 @@ const platformRPO = 5 * time.Minute
 
 // deployMonitoring builds the monitoring on the cluster's monitoring pool and the network's data
 // subnets, and reserves what it schedules in the cluster's capacity ledger.
-func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, tags map[string]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
+func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, acct *account.Account, tags map[string]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
 	deps := []pulumi.Resource{cl.PrometheusOperatorCRDs}
 	if ns, ok := cl.NamespaceResources[cl.Namespaces.Monitoring]; ok {
 		deps = append(deps, ns)
@@ -39,6 +40,7 @@ func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.E
 		Registries:             cl.Registries,
 		Environment:            cfg.Environment,
 		Protect:                cfg.Protect,
+		AccountReady:           acct.Ready,
 		AZs:                    cfg.AvailabilityZones,
 		Monitoring:             cfg.Monitoring,
 		Services:               cfg.Services,

@@ -9,10 +9,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/account"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/cost"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
+	"github.com/suoke-life/suoke-platform/infra/protection"
+	"github.com/suoke-life/suoke-platform/infra/runner"
 )
 
 // Outputs are the stack outputs by name.
@@ -70,6 +73,10 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 	defer collector.Seal()
+	// What protect means is decided by type in one place (infra/protection), for every component.
+	if err := ctx.RegisterResourceTransform(protection.Transform(cfg.Protect)); err != nil {
+		return nil, fmt.Errorf("protection transform: %w", err)
+	}
 	tags := CommonTags(cfg)
 	awsProvider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
 		Region:      pulumi.String(cfg.Region.Name),
@@ -85,6 +92,13 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 	if env.Partition != cfg.Region.Partition {
 		return nil, fmt.Errorf("aws:region %s belongs to partition %s, but the credentials are for %s: use an account of the region's partition",
 			cfg.Region.Name, cfg.Region.Partition, env.Partition)
+	}
+
+	// Account-wide prerequisites first: created by the owner of the account baseline, looked up
+	// (and so checked to exist) by every other stack before anything is registered that needs them.
+	acct, err := account.New(ctx, "account", account.Args{Owner: cfg.AccountBaseline}, pulumi.Providers(awsProvider))
+	if err != nil {
+		return nil, err
 	}
 
 	var gatewayPorts []int
@@ -108,6 +122,17 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 
+	var run *runner.Runner
+	if cfg.Cluster.Runner.Enabled {
+		run, err = runner.New(ctx, "runner", runner.Args{
+			Name: cl.Name, InstanceType: cfg.Cluster.Runner.InstanceType, VolumeGiB: cfg.Cluster.Runner.VolumeGiB,
+			SubnetIDs: net.PrivateSubnetIDs, SecurityGroupID: net.RunnerSGID.ToStringOutput(), Env: env, Tier: cost.TierControlPlane,
+		}, pulumi.Providers(awsProvider))
+		if err != nil {
+			return nil, err
+		}
+	}
+
 	drEnv, err := drIdentity(ctx, cfg, tags) // backup_wiring.go
 	if err != nil {
 		return nil, err
@@ -121,7 +146,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 
-	mon, err := deployMonitoring(ctx, cfg, env, net, cl, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
+	mon, err := deployMonitoring(ctx, cfg, env, net, cl, acct, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +170,12 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		"natGateways":       pulumi.Int(net.NATGatewayCount).ToIntOutput(),
 		"nodePools":         nodePoolsOutput(cfg),
 	}, db), mon), cl), costs)
+	if run != nil {
+		// What the first-deploy runbook reads to find the host (aws autoscaling describe-auto-scaling-groups).
+		outs["runner"] = pulumi.Map{
+			"autoScalingGroupName": run.AutoScalingGroupName, "roleArn": run.RoleARN, "securityGroupId": run.SecurityGroupID,
+		}.ToMapOutput()
+	}
 	return withBackup(outs, cfg, bk, costs.DeployEstimateMinutes), nil
 }
 

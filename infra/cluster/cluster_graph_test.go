@@ -91,7 +91,7 @@ func TestPrincipalsInBothPartitions(t *testing.T) {
 	att := byName(cn, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-nodes-amazoneksworkernodepolicy")
 	require.NotNil(t, att)
 	assert.Equal(t, "arn:aws-cn:iam::aws:policy/AmazonEKSWorkerNodePolicy", att.Inputs["policyArn"])
-	assoc := byName(us, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer")
+	assoc := byName(us, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")
 	require.NotNil(t, assoc)
 	assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", assoc.Inputs["policyArn"])
 	assert.Equal(t, "arn:aws:iam::123456789012:role/suoke-deployer", assoc.Inputs["principalArn"], "the role behind the session, not the session")
@@ -142,7 +142,7 @@ func TestOrderingARealUpNeeds(t *testing.T) {
 		assert.True(t, dependsOn(ng, cni) && dependsOn(ng, proxy), "%s waits for pod networking", ng.Name)
 		assert.Equal(t, []string{"scalingConfig.desiredSize"}, ng.IgnoreChanges, ng.Name)
 	}
-	for _, name := range []string{"cluster-coredns", "cluster-aws-ebs-csi-driver", "cluster-eks-pod-identity-agent"} {
+	for _, name := range []string{"cluster-coredns", "cluster-aws-ebs-csi-driver"} {
 		a := byName(g, "aws:eks/addon:Addon", name)
 		require.NotNil(t, a, name)
 		for _, ng := range groups {
@@ -151,7 +151,7 @@ func TestOrderingARealUpNeeds(t *testing.T) {
 	}
 	prov := byName(g, "pulumi:providers:kubernetes", "cluster-k8s")
 	require.NotNil(t, prov)
-	assert.True(t, dependsOn(prov, byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer")),
+	assert.True(t, dependsOn(prov, byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")),
 		"the provider waits for the deployer's access, or the first up is Unauthorized")
 	for _, ng := range groups {
 		assert.True(t, dependsOn(prov, ng), "nothing in-cluster before %s", ng.Name)

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	"github.com/suoke-life/suoke-platform/infra/config"
 )
 
@@ -22,17 +23,22 @@ var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controller
 
 // Access policies of EKS access entries (EKS User Guide "Access policy permissions", read
 // 2026-11-25). The view policy reads everything but Secrets: health data stays out of read-only eyes.
+// AmazonEKSAdminViewPolicy lists and reads every resource, Secrets included: what a preview and a
+// refresh of a Helm release need (Helm keeps release state in Secrets), with no write. It is in the
+// China edition's list (docs.amazonaws.cn/en_us/eks/latest/userguide/access-policy-permissions.md,
+// read 2026-12-02).
 const (
-	AccessPolicyAdmin = "AmazonEKSClusterAdminPolicy"
-	AccessPolicyView  = "AmazonEKSViewPolicy"
+	AccessPolicyAdmin     = "AmazonEKSClusterAdminPolicy"
+	AccessPolicyView      = "AmazonEKSViewPolicy"
+	AccessPolicyAdminView = "AmazonEKSAdminViewPolicy"
 )
 
 type controlPlaneOut struct {
 	cluster *eks.Cluster
 	key     *kms.Key
-	// deployerAccess is the deploying principal's admin policy association: the Kubernetes provider
-	// waits for it, or the first `up` gets Unauthorized.
-	deployerAccess pulumi.Resource
+	// deployerAccess are the deploying principals' admin policy associations: the Kubernetes
+	// provider waits for them, or the first `up` gets Unauthorized.
+	deployerAccess []pulumi.Resource
 	// early are the add-ons that must run before any node joins (pod networking).
 	early []pulumi.Resource
 }
@@ -147,78 +153,86 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 }
 
 // clusterKey is the KMS key of Secrets envelope encryption and of every node and PVC volume.
+//
+// Node groups launch through Auto Scaling, whose service-linked role must be able to use the key for
+// the encrypted root volumes. Naming that role in the policy fails in a fresh account, where it does
+// not exist until the first Auto Scaling group is created (KMS rejects a policy whose principal does
+// not exist: MalformedPolicyDocumentException). So the policy grants EBS use the way the AWS
+// managed aws/ebs key does: to any principal of this account, only through EC2 (kms:ViaService)
+// and, for grants, only for AWS resources. kms:ViaService is set by KMS from the calling service's
+// endpoint and cannot be forged by a caller (KMS Developer Guide "kms:ViaService", China edition
+// docs.amazonaws.cn/en_us/kms/latest/developerguide/conditions-kms.html, read 2026-12-02).
 func clusterKey(ctx *pulumi.Context, c *Cluster, opts []pulumi.ResourceOption) (*kms.Key, error) {
 	env := c.args.Env
-	asg, err := env.ServicePrincipal(ctx, "autoscaling")
-	if err != nil {
-		return nil, err
-	}
-	// Managed node groups launch through Auto Scaling, whose service-linked role must be able to
-	// use the key, or instances with encrypted root volumes fail to start.
-	slrARN := env.ARN("iam", "", env.AccountID, "role/aws-service-role/"+asg+"/AWSServiceRoleForAutoScaling")
-	var deps []pulumi.Resource
-	if c.args.Config.CreateAutoscalingServiceLinkedRole {
-		slr, err := iam.NewServiceLinkedRole(ctx, c.name+"-autoscaling-slr", &iam.ServiceLinkedRoleArgs{
-			AwsServiceName: pulumi.String(asg),
-		}, pulumi.Parent(c), pulumi.RetainOnDelete(true))
-		if err != nil {
-			return nil, err
-		}
-		deps = append(deps, slr)
-	}
 	root := env.ARN("iam", "", env.AccountID, "root")
+	viaEC2 := map[string]any{"kms:ViaService": awsfacts.EC2ViaServices(env.Region, env.DNSSuffix), "kms:CallerAccount": env.AccountID}
 	policy := doc(
 		statement{Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*"},
-		statement{Sid: "AutoScalingUsesKey", Effect: "Allow", Principal: map[string]any{"AWS": slrARN},
-			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: "*"},
-		statement{Sid: "AutoScalingAttachesVolumes", Effect: "Allow", Principal: map[string]any{"AWS": slrARN},
-			Action: "kms:CreateGrant", Resource: "*", Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+		statement{Sid: "EBSThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: "*",
+			Condition: map[string]map[string]any{"StringEquals": viaEC2}},
+		statement{Sid: "EBSGrantsThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+			Action: "kms:CreateGrant", Resource: "*", Condition: map[string]map[string]any{
+				"StringEquals": viaEC2, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
 	)
 	return kms.NewKey(ctx, c.name+"-key", &kms.KeyArgs{
 		Description:          pulumi.String("EKS " + c.args.Name + ": Secrets envelope encryption, node and volume encryption"),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
 		Policy:               pulumi.String(policy.String()),
-	}, append(opts, pulumi.DependsOn(deps))...)
+	}, opts...)
 }
 
 // accessEntry is one principal's access to the cluster.
 type accessEntry struct {
-	key, arn, policy string
+	kind, key, arn, policy string
 }
 
 var unsafeKey = regexp.MustCompile(`[^a-z0-9-]+`)
 
-// accessEntries gives the deployer, the admins and the read-only roles their access, and returns the
-// deployer's policy association.
-func accessEntries(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) (pulumi.Resource, error) {
+// accessEntries gives the deployers, the preview roles, the admins and the read-only roles their
+// access, and returns the deployers' policy associations (the Kubernetes provider waits for them).
+// Who has access is config, not whoever runs the program: a preview by the preview role must show
+// the same entries as an up by the deploy role, or every preview would show a replacement.
+func accessEntries(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) ([]pulumi.Resource, error) {
 	env := c.args.Env
-	opt := pulumi.Provider(env.Provider)
-	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, opt)
-	if err != nil {
-		return nil, fmt.Errorf("caller identity: %w", err)
+	deployers := c.args.Config.DeployerRoles
+	if len(deployers) == 0 {
+		// A throw-away stack (validation requires named deployers in prod and dr): the caller's role.
+		opt := pulumi.Provider(env.Provider)
+		caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("caller identity: %w", err)
+		}
+		// An assumed-role session's ARN is not a principal EKS accepts; the role that issued it is.
+		session, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: caller.Arn}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("session context: %w", err)
+		}
+		deployers = []string{session.IssuerArn}
 	}
-	// An assumed-role session's ARN is not a principal EKS accepts; the role that issued it is.
-	session, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: caller.Arn}, opt)
-	if err != nil {
-		return nil, fmt.Errorf("session context: %w", err)
-	}
-	entries := []accessEntry{{key: "deployer", arn: session.IssuerArn, policy: AccessPolicyAdmin}}
-	seen := map[string]bool{session.IssuerArn: true}
+	var entries []accessEntry
+	seen := map[string]bool{}
 	for _, list := range []struct {
 		kind, policy string
-		arns         []string
-	}{{"admin", AccessPolicyAdmin, c.args.Config.AdminRoleARNs}, {"view", AccessPolicyView, c.args.Config.ReadOnlyRoleARNs}} {
-		for _, arn := range list.arns {
+		refs         []string
+	}{
+		{"deployer", AccessPolicyAdmin, deployers},
+		{"preview", AccessPolicyAdminView, c.args.Config.PreviewRoles},
+		{"admin", AccessPolicyAdmin, c.args.Config.AdminRoleARNs},
+		{"view", AccessPolicyView, c.args.Config.ReadOnlyRoleARNs},
+	} {
+		for _, ref := range list.refs {
+			arn := config.RoleARN(ref, env.Partition, env.AccountID)
 			if seen[arn] {
 				continue
 			}
 			seen[arn] = true
 			roleName := arn[strings.LastIndex(arn, "/")+1:]
-			entries = append(entries, accessEntry{key: list.kind + "-" + unsafeKey.ReplaceAllString(strings.ToLower(roleName), "-"), arn: arn, policy: list.policy})
+			entries = append(entries, accessEntry{kind: list.kind, key: list.kind + "-" + unsafeKey.ReplaceAllString(strings.ToLower(roleName), "-"), arn: arn, policy: list.policy})
 		}
 	}
-	var deployer pulumi.Resource
+	var deployerAccess []pulumi.Resource
 	for _, e := range entries {
 		entry, err := eks.NewAccessEntry(ctx, c.name+"-access-"+e.key, &eks.AccessEntryArgs{
 			ClusterName: cl.Name, PrincipalArn: pulumi.String(e.arn), Type: pulumi.String("STANDARD"),
@@ -235,31 +249,28 @@ func accessEntries(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) (pulumi.Res
 		if err != nil {
 			return nil, err
 		}
-		if e.key == "deployer" {
-			deployer = assoc
+		if e.kind == "deployer" {
+			deployerAccess = append(deployerAccess, assoc)
 		}
 	}
-	return deployer, nil
+	return deployerAccess, nil
 }
 
-// addonVersion returns the pinned version of an add-on for the cluster's Kubernetes version.
-func addonVersion(c *Cluster, name string) string {
-	rel, _ := c.args.Config.Release()
-	for _, a := range rel.Addons {
-		if a.Name == name {
-			return a.Version
-		}
-	}
-	return ""
-}
-
-// addon installs one EKS managed add-on at its pinned version; conflicts with what runs are
-// resolved in favour of the add-on's configuration (this program owns it).
+// addon installs one EKS managed add-on at the version EKS marks default for the cluster's
+// Kubernetes version in this region: asked of EKS (eks.getAddonVersion), not pinned from another
+// region's listing. A change of that default shows in a preview as an in-place add-on update.
+// Conflicts with what runs are resolved in favour of the add-on's configuration (this program owns
+// it).
 func addon(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster, name string, role pulumi.StringInput, configuration any, opts ...pulumi.ResourceOption) (*eks.Addon, error) {
+	v, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: name, KubernetesVersion: c.args.Config.Version},
+		pulumi.Provider(c.args.Env.Provider))
+	if err != nil {
+		return nil, fmt.Errorf("EKS add-on %s for Kubernetes %s in %s: %w", name, c.args.Config.Version, c.args.Env.Region, err)
+	}
 	args := &eks.AddonArgs{
 		ClusterName:              cl.Name,
 		AddonName:                pulumi.String(name),
-		AddonVersion:             pulumi.String(addonVersion(c, name)),
+		AddonVersion:             pulumi.String(v.Version),
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 	}
@@ -270,7 +281,7 @@ func addon(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster, name string, role p
 		b, _ := json.Marshal(configuration) // typed structs of strings: Marshal cannot fail
 		args.ConfigurationValues = pulumi.String(string(b))
 	}
-	c.Addons = append(c.Addons, config.AddonVersion{Name: name, Version: addonVersion(c, name)})
+	c.Addons = append(c.Addons, config.AddonVersion{Name: name, Version: v.Version})
 	return eks.NewAddon(ctx, c.name+"-"+name, args, append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)...)
 }
 

@@ -3,11 +3,13 @@ package cluster
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -33,21 +35,21 @@ func (d policyDoc) String() string {
 	return string(b)
 }
 
-// globalSuffix is the DNS suffix of service principals outside the China partition.
-const globalSuffix = "amazonaws.com"
-
-// trustedPrincipals returns a service's principal as AWS reports it (getServicePrincipal) and, where
-// that answer carries the partition's own suffix (EC2 in aws-cn: ec2.amazonaws.com.cn), also the
-// global-suffix form: DESIGN.md records that sources disagree on which one EC2 presents in China, so
-// the node role trusts both there. Elsewhere, and for services such as EKS, it is one principal.
+// trustedPrincipals returns the principals a service role's trust policy names: the service's
+// principal as the provider reports it (getServicePrincipal), then those the partition requires
+// beyond that answer (awsfacts.RoleTrust). The provider answers ec2.amazonaws.com in aws-cn too, but
+// EKS there rejects a node role that does not trust ec2.amazonaws.com.cn, so the node role trusts
+// both in China and ec2.amazonaws.com alone elsewhere; EKS is eks.amazonaws.com in both.
 func trustedPrincipals(ctx *pulumi.Context, env *identity.Env, service string) ([]string, error) {
 	sp, err := env.ServicePrincipal(ctx, service)
 	if err != nil {
 		return nil, err
 	}
 	out := []string{sp}
-	if env.DNSSuffix != globalSuffix && strings.HasSuffix(sp, "."+env.DNSSuffix) {
-		out = append(out, strings.TrimSuffix(sp, env.DNSSuffix)+globalSuffix)
+	for _, p := range awsfacts.TrustedServicePrincipals(env.Partition, service) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
 	}
 	return out, nil
 }

@@ -79,7 +79,7 @@ func kubeProvider(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut, ready []
 	}).(pulumi.StringOutput)
 	p, err := kubernetes.NewProvider(ctx, c.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: cfg,
-	}, pulumi.Parent(c), pulumi.DependsOn(append([]pulumi.Resource{cp.deployerAccess}, ready...)))
+	}, pulumi.Parent(c), pulumi.DependsOn(append(append([]pulumi.Resource(nil), cp.deployerAccess...), ready...)))
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ type StorageClasses struct {
 	// volume lands in the pod's AZ), deleted with its claim.
 	Default string
 	// Retain is the same with reclaimPolicy Retain: for databases, whose volumes outlive a deleted
-	// claim.
+	// claim. In unprotected stacks it reclaims with Delete (RetainReclaimPolicy).
 	Retain string
 }
 
@@ -105,7 +105,6 @@ var addonFootprints = []struct {
 	{"kube-system/aws-node", true, 0, Resources{50, 64}},
 	{"kube-system/kube-proxy", true, 0, Resources{100, 64}},
 	{"kube-system/ebs-csi-node", true, 0, Resources{30, 120}},
-	{"kube-system/eks-pod-identity-agent", true, 0, Resources{25, 32}},
 	{"kube-system/coredns", false, 2, Resources{100, 70}},
 	{"kube-system/ebs-csi-controller", false, 2, Resources{60, 240}},
 }
@@ -196,6 +195,19 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 	return nil
 }
 
+// RetainReclaimPolicy is the reclaim policy of the database storage class: Retain where the stack is
+// protected, so a deleted claim leaves its EBS volume; Delete elsewhere, so that a destroyed staging or
+// throw-away stack leaves no volume behind, billed and encrypted with a key pending deletion. A PV
+// keeps the policy it was provisioned with, and a StorageClass's reclaimPolicy cannot be changed in
+// place: a deployed unprotected stack replaces the class on its next `up`, and its existing volumes are
+// patched by hand (docs/runbooks/destroy-stack.md).
+func RetainReclaimPolicy(protect bool) string {
+	if protect {
+		return "Retain"
+	}
+	return "Delete"
+}
+
 func storageClasses(ctx *pulumi.Context, c *Cluster) error {
 	c.StorageClasses = StorageClasses{Default: "gp3", Retain: "gp3-retain"}
 	for _, sc := range []struct {
@@ -204,7 +216,7 @@ func storageClasses(ctx *pulumi.Context, c *Cluster) error {
 		opts          []pulumi.ResourceOption
 	}{
 		{c.StorageClasses.Default, "Delete", true, nil},
-		{c.StorageClasses.Retain, "Retain", false, []pulumi.ResourceOption{pulumi.Protect(c.args.Protect), pulumi.RetainOnDelete(c.args.Protect)}},
+		{c.StorageClasses.Retain, RetainReclaimPolicy(c.args.Protect), false, []pulumi.ResourceOption{pulumi.Protect(c.args.Protect), pulumi.RetainOnDelete(c.args.Protect)}},
 	} {
 		ann := pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String(fmt.Sprint(sc.isDefault))}
 		if _, err := storagev1.NewStorageClass(ctx, c.name+"-sc-"+sc.name, &storagev1.StorageClassArgs{

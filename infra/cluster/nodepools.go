@@ -195,9 +195,5 @@ func lateAddons(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut, nodes []pu
 	if err != nil {
 		return nil, err
 	}
-	podID, err := addon(ctx, c, cp.cluster, config.AddonPodIdentity, nil, nil, after)
-	if err != nil {
-		return nil, err
-	}
-	return []pulumi.Resource{coredns, ebs, podID}, nil
+	return []pulumi.Resource{coredns, ebs}, nil
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -151,11 +152,18 @@ func platformReleases(ctx *pulumi.Context, c *Cluster) error {
 	if err != nil {
 		return err
 	}
-	lbcRole, err := c.ServiceAccountRole(ctx, "lb-controller", NamespaceKubeSystem, ReleaseLBController, nil, pulumi.String(lbcPolicy.String()))
+	// The controller's policy is attached here (same name and parent as ServiceAccountRole gives it)
+	// so that the release can depend on it: on destroy the controller must keep its permissions
+	// until it is deleted, after the Ingresses whose load balancers it removes.
+	lbcRole, err := c.ServiceAccountRole(ctx, "lb-controller", NamespaceKubeSystem, ReleaseLBController, nil, nil)
 	if err != nil {
 		return err
 	}
-	if c.LoadBalancerController, err = c.release(ctx, ReleaseLBController, NamespaceKubeSystem, c.lbControllerValues(lbcRole.Arn)); err != nil {
+	lbcPerms, err := iam.NewRolePolicy(ctx, c.name+"-lb-controller", &iam.RolePolicyArgs{Role: lbcRole.Name, Policy: pulumi.String(lbcPolicy.String())}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	if c.LoadBalancerController, err = c.release(ctx, ReleaseLBController, NamespaceKubeSystem, c.lbControllerValues(lbcRole.Arn), pulumi.DependsOn([]pulumi.Resource{lbcPerms})); err != nil {
 		return err
 	}
 	caRole, err := c.ServiceAccountRole(ctx, "autoscaler", NamespaceKubeSystem, ReleaseAutoscaler, nil, pulumi.String(autoscalerPolicy(c).String()))

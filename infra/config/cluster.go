@@ -18,6 +18,7 @@ const (
 	KeyCluster    = "cluster"
 	KeyRegistries = "registries"
 	KeyIngress    = "ingress"
+	KeyRunner     = "runner"
 )
 
 // Fields of the cluster, registries and ingress objects.
@@ -27,7 +28,10 @@ const (
 	FieldAdminRoleARNs           = "adminRoleArns"
 	FieldReadOnlyRoleARNs        = "readOnlyRoleArns"
 	FieldClusterLogRetentionDays = "logRetentionDays"
-	FieldCreateASGLinkedRole     = "createAutoscalingServiceLinkedRole"
+	FieldDeployerRoles           = "deployerRoles"
+	FieldPreviewRoles            = "previewRoles"
+	FieldRunnerEnabled           = "enabled"
+	FieldRunnerVolumeGiB         = "volumeGiB"
 	FieldNodeVolumeGiB           = "nodeVolumeGiB"
 	FieldNodeMaxUnavailable      = "maxUnavailable"
 	FieldRegistryMode            = "mode"
@@ -54,16 +58,22 @@ type ClusterConfig struct {
 	// (the private endpoint is always on). 0.0.0.0/0 is never accepted.
 	PublicEndpointCIDRs []string
 	// AdminRoleARNs get cluster-admin access entries; ReadOnlyRoleARNs get the view policy
-	// (no Secrets). The deploying role always gets an admin entry.
+	// (no Secrets).
 	AdminRoleARNs    []string
 	ReadOnlyRoleARNs []string
+	// DeployerRoles run `pulumi up` (CI's deploy role, the operators' bootstrap role): cluster-admin
+	// access entries that the Kubernetes provider waits for. PreviewRoles run `pulumi preview` and
+	// the nightly refresh: they read the cluster, Secrets included, because Helm keeps each
+	// release's state in a Secret that a preview and a refresh of a release read. Each entry is a
+	// role name in the stack's account or a role ARN. Naming them in config, rather than taking
+	// whoever runs the program, keeps the access entries the same whoever previews: a preview by
+	// another role shows no replacement and the drift check no drift. Empty DeployerRoles (a
+	// throw-away stack only; prod and dr must name them) falls back to the caller's role.
+	DeployerRoles []string
+	PreviewRoles  []string
 	// LogRetentionDays keeps the control-plane log group (api, audit, authenticator,
 	// controllerManager, scheduler); the security policy keeps audit logs at least 365 days.
 	LogRetentionDays int
-	// CreateAutoscalingServiceLinkedRole creates AWSServiceRoleForAutoScaling, which the KMS key
-	// policy names so that node groups can launch instances with encrypted volumes. It exists in
-	// any account that has ever used Auto Scaling; set true only for an empty account.
-	CreateAutoscalingServiceLinkedRole bool
 	// NodeVolumeGiB is each node's root volume (gp3, encrypted with the cluster's key).
 	NodeVolumeGiB int
 	// MaxUnavailable is how many nodes of a group a version update takes down at once.
@@ -71,6 +81,19 @@ type ClusterConfig struct {
 
 	Registries Registries
 	Ingress    Ingress
+	Runner     Runner
+}
+
+// Runner is the stack's in-VPC host: an SSM-managed instance (an Auto Scaling group of one, in a
+// private subnet, no inbound rule, no SSH key) that is the stack's CI runner after the first
+// `up`, and the operators' way to the private API endpoint (SSM sessions and port forwarding).
+// It is what lets the public endpoint close after the bootstrap (docs/runbooks/first-deploy.md).
+type Runner struct {
+	Enabled bool
+	// InstanceType runs `pulumi up`: building this program needs about 6 GiB and two cores.
+	InstanceType string
+	// VolumeGiB holds the Go module and build caches and the Pulumi plugins (about 15 GiB).
+	VolumeGiB int
 }
 
 // Ingress is the public entry: an internet-facing ALB behind a regional WAFv2 web ACL.
@@ -107,6 +130,8 @@ const (
 	DefaultMaxUnavailable          = 1
 	DefaultSSLPolicy               = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 	DefaultMirrorPrefix            = "mirror"
+	DefaultRunnerInstanceType      = "m6i.xlarge"
+	DefaultRunnerVolumeGiB         = 100
 	// DefaultLoginPath is the gateway's authentication route prefix.
 	DefaultLoginPath = "/api/v1/auth/"
 	// minAuditRetentionDays is the security policy's floor for audit logs.
@@ -125,6 +150,8 @@ func DefaultRateRules() []RateRule {
 func DefaultClusterConfig() ClusterConfig {
 	return ClusterConfig{
 		Version: DefaultKubernetesVersion, PublicEndpointCIDRs: []string{}, AdminRoleARNs: []string{}, ReadOnlyRoleARNs: []string{},
+		DeployerRoles: []string{}, PreviewRoles: []string{},
+		Runner:           Runner{Enabled: true, InstanceType: DefaultRunnerInstanceType, VolumeGiB: DefaultRunnerVolumeGiB},
 		LogRetentionDays: DefaultClusterLogRetentionDays, NodeVolumeGiB: DefaultNodeVolumeGiB, MaxUnavailable: DefaultMaxUnavailable,
 		Registries: Registries{Mode: RegistryAuto, MirrorPrefix: DefaultMirrorPrefix, PullThroughCache: true,
 			Images: map[string]string{}, Charts: map[string]string{}},
@@ -132,51 +159,35 @@ func DefaultClusterConfig() ClusterConfig {
 	}
 }
 
-// AddonVersion pins one EKS managed add-on.
+// AddonVersion is one EKS managed add-on at the version the region resolved.
 type AddonVersion struct {
 	Name    string
 	Version string
 }
 
-// Add-on names, as EKS calls them.
+// Add-on names, as EKS calls them. The Pod Identity agent is not installed: every workload role is
+// IRSA, and nothing uses Pod Identity associations.
 const (
-	AddonVPCCNI      = "vpc-cni"
-	AddonKubeProxy   = "kube-proxy"
-	AddonCoreDNS     = "coredns"
-	AddonEBSCSI      = "aws-ebs-csi-driver"
-	AddonPodIdentity = "eks-pod-identity-agent"
+	AddonVPCCNI    = "vpc-cni"
+	AddonKubeProxy = "kube-proxy"
+	AddonCoreDNS   = "coredns"
+	AddonEBSCSI    = "aws-ebs-csi-driver"
 )
 
-// KubernetesRelease is what changes with the Kubernetes minor version: the EKS add-on versions and
-// the cluster autoscaler, whose minor must match the cluster's.
+// KubernetesRelease is what changes with the Kubernetes minor version and is not asked of EKS: the
+// cluster autoscaler, whose minor must match the cluster's. The EKS add-ons' versions are asked of
+// the region at run time (eks.getAddonVersion, in infra/cluster), so a China region's lag shows as
+// what it is instead of failing the first up.
 type KubernetesRelease struct {
-	Addons []AddonVersion
 	// ClusterAutoscalerImage is the registry.k8s.io/autoscaling/cluster-autoscaler tag.
 	ClusterAutoscalerImage string
 }
 
-// kubernetesReleases pins, per Kubernetes minor, every version that depends on it. Sources (read
-// 2026-11-25): the add-on versions are those `aws eks describe-addon-versions --kubernetes-version
-// <v>` listed as default, as recorded in public EKS configurations pinned against that output
-// (vpc-cni v1.21.1-eksbuild.3, coredns v1.13.2-eksbuild.1, aws-ebs-csi-driver v1.55.0-eksbuild.2,
-// eks-pod-identity-agent v1.3.10-eksbuild.2; kube-proxy per minor); the cluster autoscaler tags from
-// kubernetes/autoscaler's releases (cluster-autoscaler-1.35.2, -1.34.3). Re-check the add-ons with
-// describe-addon-versions in the stack's region before an upgrade: China regions can lag.
+// kubernetesReleases pins, per Kubernetes minor, what depends on it: the cluster autoscaler tags
+// from kubernetes/autoscaler's releases (cluster-autoscaler-1.35.2, -1.34.3, read 2026-11-25).
 var kubernetesReleases = map[string]KubernetesRelease{
-	"1.34": {
-		Addons: []AddonVersion{
-			{AddonVPCCNI, "v1.21.1-eksbuild.3"}, {AddonKubeProxy, "v1.34.3-eksbuild.5"}, {AddonCoreDNS, "v1.13.2-eksbuild.1"},
-			{AddonEBSCSI, "v1.55.0-eksbuild.2"}, {AddonPodIdentity, "v1.3.10-eksbuild.2"},
-		},
-		ClusterAutoscalerImage: "v1.34.3",
-	},
-	"1.35": {
-		Addons: []AddonVersion{
-			{AddonVPCCNI, "v1.21.1-eksbuild.3"}, {AddonKubeProxy, "v1.35.0-eksbuild.2"}, {AddonCoreDNS, "v1.13.2-eksbuild.1"},
-			{AddonEBSCSI, "v1.55.0-eksbuild.2"}, {AddonPodIdentity, "v1.3.10-eksbuild.2"},
-		},
-		ClusterAutoscalerImage: "v1.35.2",
-	},
+	"1.34": {ClusterAutoscalerImage: "v1.34.3"},
+	"1.35": {ClusterAutoscalerImage: "v1.35.2"},
 }
 
 // SupportedKubernetesVersions lists the minors the release table covers, sorted.
@@ -217,12 +228,13 @@ func clusterSection() section {
 	def := DefaultClusterConfig()
 	return section{
 		keys: []KeySpec{
-			{KeyCluster, "object", "EKS: {version (a Kubernetes minor the add-on table covers), publicEndpointCidrs (empty: public endpoint off), adminRoleArns, readOnlyRoleArns, logRetentionDays (control-plane logs, at least 365), createAutoscalingServiceLinkedRole (only for an empty account), nodeVolumeGiB, maxUnavailable}. Keys given merge over the default.", clusterJSON(def)},
+			{KeyCluster, "object", "EKS: {version (a Kubernetes minor the add-on table covers), publicEndpointCidrs (empty: public endpoint off; in prod and dr only single /32 addresses, for the bootstrap), deployerRoles and previewRoles (role names in this account or role ARNs: who runs up, and who runs preview and the drift refresh), adminRoleArns, readOnlyRoleArns, logRetentionDays (control-plane logs, at least 365), nodeVolumeGiB, maxUnavailable}. Keys given merge over the default.", clusterJSON(def)},
+			{KeyRunner, "object", "The in-VPC runner host (SSM-managed, no inbound): {enabled, instanceType, volumeGiB}. The stack's CI runner and the operators' way to the private API endpoint. Keys given merge over the default.", runnerJSON(def.Runner)},
 			{KeyRegistries, "object", "Where charts and images come from: {mode (auto: an ECR mirror in China, upstream elsewhere; mirror; upstream), mirrorRegistry (empty: this account's ECR in the region), mirrorPrefix, pullThroughCache (ECR pull-through rules where the region offers them), images (upstream registry host to replacement), charts (upstream chart repository to replacement)}. Keys given merge over the default.", registriesJSON(def.Registries)},
 			{KeyIngress, "object", "Public ingress: {certificateArn (ACM; empty: discovered by host), sslPolicy (TLS 1.2+ ELB policy), deletionProtection, rateRules: [{name, limit (at least 10), windowSeconds (60, 120, 300 or 600), pathPrefix}]}. Keys given merge over the default; rateRules replaces the whole list.", ingressJSON(def.Ingress)},
 		},
 		decode:   decodeCluster,
-		validate: []func(*Platform) field.ErrorList{validateClusterConfig, validateRegistries, validateIngress},
+		validate: []func(*Platform) field.ErrorList{validateClusterConfig, validateRegistries, validateIngress, validateRunner},
 	}
 }
 
@@ -230,8 +242,13 @@ func clusterJSON(c ClusterConfig) map[string]any {
 	return map[string]any{
 		FieldClusterVersion: c.Version, FieldPublicEndpointCIDRs: c.PublicEndpointCIDRs, FieldAdminRoleARNs: c.AdminRoleARNs,
 		FieldReadOnlyRoleARNs: c.ReadOnlyRoleARNs, FieldClusterLogRetentionDays: c.LogRetentionDays,
-		FieldCreateASGLinkedRole: c.CreateAutoscalingServiceLinkedRole, FieldNodeVolumeGiB: c.NodeVolumeGiB, FieldNodeMaxUnavailable: c.MaxUnavailable,
+		FieldDeployerRoles: c.DeployerRoles, FieldPreviewRoles: c.PreviewRoles,
+		FieldNodeVolumeGiB: c.NodeVolumeGiB, FieldNodeMaxUnavailable: c.MaxUnavailable,
 	}
+}
+
+func runnerJSON(r Runner) map[string]any {
+	return map[string]any{FieldRunnerEnabled: r.Enabled, FieldInstanceType: r.InstanceType, FieldRunnerVolumeGiB: r.VolumeGiB}
 }
 
 func registriesJSON(r Registries) map[string]any {
@@ -258,7 +275,8 @@ func ingressJSON(in Ingress) map[string]any {
 
 var (
 	clusterFields = []string{FieldClusterVersion, FieldPublicEndpointCIDRs, FieldAdminRoleARNs, FieldReadOnlyRoleARNs, FieldClusterLogRetentionDays,
-		FieldCreateASGLinkedRole, FieldNodeVolumeGiB, FieldNodeMaxUnavailable}
+		FieldDeployerRoles, FieldPreviewRoles, FieldNodeVolumeGiB, FieldNodeMaxUnavailable}
+	runnerFields   = []string{FieldRunnerEnabled, FieldInstanceType, FieldRunnerVolumeGiB}
 	registryFields = []string{FieldRegistryMode, FieldMirrorRegistry, FieldMirrorPrefix, FieldPullThroughCache, FieldRegistryImages, FieldRegistryCharts}
 	ingressFields  = []string{FieldCertificateARN, FieldSSLPolicy, FieldDeletionProtectionOnALB, FieldRateRules}
 	rateRuleFields = []string{FieldName, FieldRateLimit, FieldRateWindowSeconds, FieldRatePathPrefix}
@@ -274,7 +292,8 @@ func decodeCluster(d *decoder, v map[string]string, p *Platform) {
 			d.strings(path, m, FieldAdminRoleARNs, &c.AdminRoleARNs)
 			d.strings(path, m, FieldReadOnlyRoleARNs, &c.ReadOnlyRoleARNs)
 			d.int(path, m, FieldClusterLogRetentionDays, &c.LogRetentionDays)
-			d.bool(path, m, FieldCreateASGLinkedRole, &c.CreateAutoscalingServiceLinkedRole)
+			d.strings(path, m, FieldDeployerRoles, &c.DeployerRoles)
+			d.strings(path, m, FieldPreviewRoles, &c.PreviewRoles)
 			d.int(path, m, FieldNodeVolumeGiB, &c.NodeVolumeGiB)
 			d.int(path, m, FieldNodeMaxUnavailable, &c.MaxUnavailable)
 		}
@@ -293,6 +312,14 @@ func decodeCluster(d *decoder, v map[string]string, p *Platform) {
 			d.bool(path, m, FieldPullThroughCache, &r.PullThroughCache)
 			d.stringMap(path, m, FieldRegistryImages, &r.Images)
 			d.stringMap(path, m, FieldRegistryCharts, &r.Charts)
+		}
+	}
+	if raw, ok := v[KeyRunner]; ok {
+		path := field.NewPath(KeyRunner)
+		if m, ok := d.object(path, []byte(raw), runnerFields); ok {
+			d.bool(path, m, FieldRunnerEnabled, &c.Runner.Enabled)
+			d.string(path, m, FieldInstanceType, &c.Runner.InstanceType)
+			d.int(path, m, FieldRunnerVolumeGiB, &c.Runner.VolumeGiB)
 		}
 	}
 	if raw, ok := v[KeyIngress]; ok {
@@ -361,7 +388,15 @@ func validateClusterConfig(p *Platform) field.ErrorList {
 			errs = append(errs, field.Invalid(ip, s, fmt.Sprintf("has host bits set; did you mean %s?", pfx.Masked())))
 		case pfx.Bits() < 8:
 			errs = append(errs, field.Invalid(ip, s, "opens the API endpoint to too much of the internet: name your offices' or VPN's ranges, or leave the list empty to keep the endpoint private"))
+		case p.Environment.ProductionLike() && pfx.Bits() != 32:
+			errs = append(errs, field.Invalid(ip, s, "must be a single address (/32) in prod and dr: the public endpoint is only for the first up from an operator's workstation (docs/runbooks/first-deploy.md)"))
 		}
+	}
+	errs = append(errs, validateRoleRefs(path.Child(FieldDeployerRoles), c.DeployerRoles, p.Region.Partition)...)
+	errs = append(errs, validateRoleRefs(path.Child(FieldPreviewRoles), c.PreviewRoles, p.Region.Partition)...)
+	if p.Environment.ProductionLike() && len(c.DeployerRoles) == 0 {
+		errs = append(errs, field.Required(path.Child(FieldDeployerRoles),
+			"prod and dr name the roles that run pulumi up; otherwise the access entry follows whoever runs the program, and a preview by another role shows a replacement"))
 	}
 	for _, list := range []struct {
 		key  string
@@ -446,4 +481,60 @@ func TLSPolicies() []string {
 	out := append([]string(nil), tlsPolicies...)
 	sort.Strings(out)
 	return out
+}
+
+// iamRoleName is an IAM role name (IAM User Guide "IAM object quotas": 64 characters of
+// [\w+=,.@-]).
+var iamRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+
+// validateRoleRefs checks a list of role names (in the stack's account) or role ARNs.
+func validateRoleRefs(path *field.Path, refs []string, partition string) field.ErrorList {
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i, r := range refs {
+		ip := path.Index(i)
+		if strings.HasPrefix(r, "arn:") {
+			m := iamRoleARN.FindStringSubmatch(r)
+			switch {
+			case m == nil:
+				errs = append(errs, field.Invalid(ip, r, "must be a role name such as suoke-deploy-prod or a role ARN such as arn:aws-cn:iam::123456789012:role/suoke-deploy-prod"))
+			case m[1] != partition:
+				errs = append(errs, field.Invalid(ip, r, fmt.Sprintf("is in partition %s, but the stack's region is in %s", m[1], partition)))
+			}
+		} else if !iamRoleName.MatchString(r) {
+			errs = append(errs, field.Invalid(ip, r, "must be a role name (up to 64 letters, digits and +=,.@_-) or a role ARN"))
+		}
+		if seen[r] {
+			errs = append(errs, field.Duplicate(ip, r))
+		}
+		seen[r] = true
+	}
+	return errs
+}
+
+// RoleARN resolves a configured role reference (a name in this account, or an ARN) to an ARN.
+func RoleARN(ref, partition, account string) string {
+	if strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	return "arn:" + partition + ":iam::" + account + ":role/" + ref
+}
+
+func validateRunner(p *Platform) field.ErrorList {
+	var errs field.ErrorList
+	r := p.Cluster.Runner
+	path := field.NewPath(KeyRunner)
+	if !r.Enabled {
+		return nil
+	}
+	cat, ok := CatalogFor(p.Region.Name)
+	if ok {
+		if _, known := cat.EC2[r.InstanceType]; !known {
+			errs = append(errs, field.NotSupported(path.Child(FieldInstanceType), r.InstanceType, sortedKeys(cat.EC2)))
+		}
+	}
+	if r.VolumeGiB < 30 || r.VolumeGiB > 1000 {
+		errs = append(errs, field.Invalid(path.Child(FieldRunnerVolumeGiB), r.VolumeGiB, "must be between 30 and 1000 (Go and Pulumi caches need about 15 GiB)"))
+	}
+	return errs
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,8 @@ func TestClusterBadValues(t *testing.T) {
 		{"version type", map[string]string{KeyCluster: `{"version": 1.35}`}, "cluster.version", field.ErrorTypeInvalid, "1.35"},
 		{"public cidr world", map[string]string{KeyCluster: `{"publicEndpointCidrs": ["0.0.0.0/0"]}`}, "cluster.publicEndpointCidrs[0]", field.ErrorTypeInvalid, "0.0.0.0/0"},
 		{"public cidr garbage", map[string]string{KeyCluster: `{"publicEndpointCidrs": ["office"]}`}, "cluster.publicEndpointCidrs[0]", field.ErrorTypeInvalid, `"office"`},
+		{"public cidr wider than one host in prod", map[string]string{KeyCluster: `{"deployerRoles": ["d"], "publicEndpointCidrs": ["203.0.113.0/24"]}`}, "cluster.publicEndpointCidrs[0]", field.ErrorTypeInvalid, "single address (/32)"},
+		{"no deployer roles in prod", map[string]string{KeyCluster: `{"deployerRoles": []}`}, "cluster.deployerRoles", field.ErrorTypeRequired, "name the roles that run pulumi up"},
 		{"public cidr host bits", map[string]string{KeyCluster: `{"publicEndpointCidrs": ["203.0.113.7/24"]}`}, "cluster.publicEndpointCidrs[0]", field.ErrorTypeInvalid, "did you mean 203.0.113.0/24"},
 		{"public cidrs type", map[string]string{KeyCluster: `{"publicEndpointCidrs": "203.0.113.0/24"}`}, "cluster.publicEndpointCidrs", field.ErrorTypeInvalid, "must be a list of strings"},
 		{"admin arn shape", map[string]string{KeyCluster: `{"adminRoleArns": ["admin"]}`}, "cluster.adminRoleArns[0]", field.ErrorTypeInvalid, `"admin"`},
@@ -32,7 +35,14 @@ func TestClusterBadValues(t *testing.T) {
 		{"read-only arn is a user", map[string]string{KeyCluster: `{"readOnlyRoleArns": ["arn:aws-cn:iam::123456789012:user/bob"]}`}, "cluster.readOnlyRoleArns[0]", field.ErrorTypeInvalid, "user/bob"},
 		{"log retention not a CloudWatch value", map[string]string{KeyCluster: `{"logRetentionDays": 100}`}, "cluster.logRetentionDays", field.ErrorTypeNotSupported, "100"},
 		{"log retention below audit policy", map[string]string{KeyCluster: `{"logRetentionDays": 90}`}, "cluster.logRetentionDays", field.ErrorTypeInvalid, "at least 365"},
-		{"service-linked role flag type", map[string]string{KeyCluster: `{"createAutoscalingServiceLinkedRole": "yes"}`}, "cluster.createAutoscalingServiceLinkedRole", field.ErrorTypeInvalid, `"yes"`},
+		{"removed service-linked role flag", map[string]string{KeyCluster: `{"createAutoscalingServiceLinkedRole": true}`}, "cluster.createAutoscalingServiceLinkedRole", field.ErrorTypeInvalid, "unknown field"},
+		{"deployer role name", map[string]string{KeyCluster: `{"deployerRoles": ["deploy role"]}`}, "cluster.deployerRoles[0]", field.ErrorTypeInvalid, `"deploy role"`},
+		{"deployer role arn partition", map[string]string{KeyCluster: `{"deployerRoles": ["arn:aws:iam::123456789012:role/deploy"]}`}, "cluster.deployerRoles[0]", field.ErrorTypeInvalid, "partition aws"},
+		{"preview role duplicate", map[string]string{KeyCluster: `{"previewRoles": ["suoke-preview", "suoke-preview"]}`}, "cluster.previewRoles[1]", field.ErrorTypeDuplicate, "suoke-preview"},
+		{"preview role a user", map[string]string{KeyCluster: `{"previewRoles": ["arn:aws-cn:iam::123456789012:user/bob"]}`}, "cluster.previewRoles[0]", field.ErrorTypeInvalid, "user/bob"},
+		{"runner type", map[string]string{KeyRunner: `{"instanceType": "m9.huge"}`}, "runner.instanceType", field.ErrorTypeNotSupported, `"m9.huge"`},
+		{"runner volume", map[string]string{KeyRunner: `{"volumeGiB": 8}`}, "runner.volumeGiB", field.ErrorTypeInvalid, "8"},
+		{"runner unknown field", map[string]string{KeyRunner: `{"sshKey": "k"}`}, "runner.sshKey", field.ErrorTypeInvalid, "unknown field"},
 		{"node volume small", map[string]string{KeyCluster: `{"nodeVolumeGiB": 8}`}, "cluster.nodeVolumeGiB", field.ErrorTypeInvalid, "8"},
 		{"max unavailable zero", map[string]string{KeyCluster: `{"maxUnavailable": 0}`}, "cluster.maxUnavailable", field.ErrorTypeInvalid, "0"},
 
@@ -77,25 +87,19 @@ func TestClusterDefaults(t *testing.T) {
 	assert.Equal(t, DefaultKubernetesVersion, c.Version)
 	assert.Empty(t, c.PublicEndpointCIDRs, "the public endpoint is closed by default")
 	assert.Equal(t, 365, c.LogRetentionDays)
-	rel, ok := c.Release()
+	_, ok := c.Release()
 	require.True(t, ok)
-	names := map[string]bool{}
-	for _, a := range rel.Addons {
-		names[a.Name] = true
-	}
-	assert.Equal(t, map[string]bool{AddonVPCCNI: true, AddonKubeProxy: true, AddonCoreDNS: true, AddonEBSCSI: true, AddonPodIdentity: true}, names)
+	assert.True(t, c.Runner.Enabled, "a new stack gets its runner host: the way to the private endpoint")
 	assert.Equal(t, []RateRule{{"per-ip", 200, 60, ""}, {"login", 10, 300, DefaultLoginPath}}, c.Ingress.RateRules)
 }
 
-// TestEveryKubernetesReleasePinsEveryAddon keeps the per-version table complete.
-func TestEveryKubernetesReleasePinsEveryAddon(t *testing.T) {
+// TestEveryKubernetesReleasePinsTheAutoscaler: the autoscaler's minor must match the cluster's
+// (kubernetes/autoscaler README: "use the Cluster Autoscaler version that matches the Kubernetes
+// minor version").
+func TestEveryKubernetesReleasePinsTheAutoscaler(t *testing.T) {
 	for _, v := range SupportedKubernetesVersions() {
 		rel := kubernetesReleases[v]
-		assert.Len(t, rel.Addons, 5, v)
-		assert.Regexp(t, `^v`+v[:4]+`\.\d+$`, rel.ClusterAutoscalerImage, "the autoscaler's minor must match the cluster's (%s)", v)
-		for _, a := range rel.Addons {
-			assert.Regexp(t, `^v\d+\.\d+\.\d+-eksbuild\.\d+$`, a.Version, "%s %s", v, a.Name)
-		}
+		assert.Regexp(t, `^v`+strings.ReplaceAll(v, ".", `\.`)+`\.\d+$`, rel.ClusterAutoscalerImage, "the autoscaler's minor must match the cluster's (%s)", v)
 	}
 }
 

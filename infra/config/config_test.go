@@ -11,7 +11,8 @@ import (
 )
 
 func prodInput(values map[string]string) Input {
-	v := map[string]string{KeyEnvironment: "prod", KeyProtect: "true", KeyMonitoring: prodMonitoringJSON}
+	v := map[string]string{KeyEnvironment: "prod", KeyProtect: "true", KeyMonitoring: prodMonitoringJSON,
+		KeyCluster: `{"deployerRoles": ["suoke-deploy-prod"]}`}
 	for k, val := range values {
 		v[k] = val
 	}
@@ -30,7 +31,7 @@ func TestDefaultsPlanProd(t *testing.T) {
 		mem           float64
 	}{
 		TierGateway: {"c6i.xlarge", 2, 4, 8}, TierAgents: {"c6i.2xlarge", 4, 8, 16}, TierBusiness: {"c6i.xlarge", 6, 4, 8},
-		TierDatabase: {"m6i.2xlarge", 1, 8, 32}, TierMonitoring: {"c6i.xlarge", 2, 4, 8},
+		TierDatabase: {"m6i.2xlarge", 1, 8, 32}, TierMonitoring: {"m6i.xlarge", 2, 4, 16},
 	}
 	cat, _ := CatalogFor("cn-northwest-1")
 	for tier, w := range want {

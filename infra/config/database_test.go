@@ -96,6 +96,7 @@ func TestBackupBucketIsSharedByProdAndDR(t *testing.T) {
 	require.NoError(t, err)
 	dr, err := Parse(Input{Stack: "prod-dr", Region: "cn-north-1", Values: map[string]string{
 		KeyEnvironment: "dr", KeyProtect: "true", KeyDRRegion: "cn-northwest-1", KeyMonitoring: prodMonitoringJSON,
+		KeyCluster: `{"deployerRoles": ["suoke-deploy-prod-dr"]}`,
 	}})
 	require.NoError(t, err)
 	staging, err := Parse(Input{Stack: "staging", Region: "cn-northwest-1", Values: map[string]string{}})

@@ -5,17 +5,24 @@ package config
 // defaults for the CLI, and a test holds the two equal.
 
 const (
-	DefaultEnvironment          = EnvStaging
-	DefaultDRRegion             = "cn-north-1"
+	DefaultEnvironment = EnvStaging
+	// DefaultDRRegion empty means the partition's other region (Region.DRPartner), so that a stack in
+	// either China region gets the other one.
+	DefaultDRRegion             = ""
 	DefaultVPCCIDR              = "10.40.0.0/16"
 	DefaultAvailabilityZones    = 3
 	DefaultNATGateways          = NATPerAZ
 	DefaultFlowLogRetentionDays = 90
 	DefaultCacheEngineVersion   = "7.1"
+	// DefaultAccountBaseline is true so that a new stack in an empty account works on its own;
+	// every further stack in the account sets false.
+	DefaultAccountBaseline = true
 )
 
-// DefaultNodePools is the sizing plan. Database counts are per AZ (one node group per AZ).
-func DefaultNodePools() map[Tier]NodePool {
+// SizingPlan is the deployment plan's node pools as the plan states them (gateway 2×4c8g, agents
+// 4×8c16g, business 6×4c8g, database 3×8c32g, monitoring 2×4c8g). Reports compare against it.
+// Database counts are per AZ (one node group per AZ).
+func SizingPlan() map[Tier]NodePool {
 	return map[Tier]NodePool{
 		TierGateway:    {Min: 2, Desired: 2, Max: 4, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
 		TierAgents:     {Min: 4, Desired: 4, Max: 8, VCPU: 8, MemoryGiB: 16, Arch: ArchX86},
@@ -23,6 +30,25 @@ func DefaultNodePools() map[Tier]NodePool {
 		TierDatabase:   {Min: 1, Desired: 1, Max: 2, VCPU: 8, MemoryGiB: 32, Arch: ArchX86},
 		TierMonitoring: {Min: 2, Desired: 2, Max: 4, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
 	}
+}
+
+// MonitoringPoolReason is why the default monitoring pool is larger than the plan's 4c8g. The
+// capacity policy (EKS-009) computes the requests of everything this pool runs from the components'
+// own footprints; at the plan's size they exceed its 80% headroom line.
+const MonitoringPoolReason = "the plan's 4c8g cannot hold the monitoring stack beside the platform add-ons this pool runs " +
+	"(Prometheus, Alertmanager, collectors, Tempo, Grafana; cert-manager, LB controller, autoscaler, metrics-server, VPA, " +
+	"CloudNativePG operator, Velero): about 11.4 GiB requested against 13.3 GiB allocatable on 2 x 4c8g, over the 80% " +
+	"headroom line; 2 x 4c16g gives 28.5 GiB for less than a third node"
+
+// DefaultNodePools is the sizing plan with the one change it cannot hold: monitoring nodes get
+// 16 GiB (MonitoringPoolReason), so that a stack file with only a region and an environment
+// passes every policy.
+func DefaultNodePools() map[Tier]NodePool {
+	pools := SizingPlan()
+	m := pools[TierMonitoring]
+	m.MemoryGiB, m.Reason = 16, MonitoringPoolReason
+	pools[TierMonitoring] = m
+	return pools
 }
 
 // DefaultCache is Redis, one primary and two replicas (one per AZ), 4 vCPU / 16 GiB class.
@@ -52,6 +78,7 @@ func Default() Platform {
 		Environment:          DefaultEnvironment,
 		DRRegionName:         DefaultDRRegion,
 		Protect:              false,
+		AccountBaseline:      DefaultAccountBaseline,
 		VPCCIDR:              DefaultVPCCIDR,
 		AvailabilityZones:    DefaultAvailabilityZones,
 		NATGateways:          DefaultNATGateways,

@@ -14,6 +14,7 @@ const (
 	KeyEnvironment          = "environment"
 	KeyDRRegion             = "drRegion"
 	KeyProtect              = "protect"
+	KeyAccountBaseline      = "accountBaseline"
 	KeyVPCCIDR              = "vpcCidr"
 	KeyAvailabilityZones    = "availabilityZones"
 	KeyNATGateways          = "natGateways"
@@ -84,6 +85,9 @@ func nodePoolsJSON(pools map[Tier]NodePool) map[string]any {
 		out[string(t)] = map[string]any{
 			FieldMin: p.Min, FieldDesired: p.Desired, FieldMax: p.Max,
 			FieldVCPU: p.VCPU, FieldMemoryGiB: p.MemoryGiB, FieldArch: string(p.Arch),
+		}
+		if p.Reason != "" {
+			out[string(t)].(map[string]any)[FieldReason] = p.Reason
 		}
 	}
 	return out

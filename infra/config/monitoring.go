@@ -31,11 +31,10 @@ const (
 	FieldReceivers             = "receivers"
 	FieldDeadMansSwitchURL     = "deadMansSwitchUrl"
 
-	FieldInstanceCount           = "instanceCount"
-	FieldMasterType              = "masterType"
-	FieldMasterCount             = "masterCount"
-	FieldVolumeGiB               = "volumeGiB"
-	FieldCreateServiceLinkedRole = "createServiceLinkedRole"
+	FieldInstanceCount = "instanceCount"
+	FieldMasterType    = "masterType"
+	FieldMasterCount   = "masterCount"
+	FieldVolumeGiB     = "volumeGiB"
 
 	FieldOnCall    = "oncall"
 	FieldTeam      = "team"
@@ -141,9 +140,6 @@ type OpenSearch struct {
 	MasterCount   int
 	VolumeGiB     int
 	EngineVersion string
-	// CreateServiceLinkedRole creates the OpenSearch service-linked role; false where the account
-	// already has it (IAM allows one per account, and creating it twice fails).
-	CreateServiceLinkedRole bool
 }
 
 // Monitoring is the monitoring section.
@@ -201,7 +197,7 @@ func DefaultMonitoring() Monitoring {
 		LogRetentionDays: DefaultLogIndexRetentionDays, TraceSampling: DefaultTraceSampling, TraceRetentionDays: DefaultTraceRetentionDays,
 		RunbookBaseURL: DefaultRunbookBaseURL,
 		OpenSearch: OpenSearch{InstanceType: "r6g.large.search", InstanceCount: 3, MasterType: "m6g.large.search", MasterCount: 3,
-			VolumeGiB: 100, EngineVersion: DefaultOpenSearchVersion, CreateServiceLinkedRole: true},
+			VolumeGiB: 100, EngineVersion: DefaultOpenSearchVersion},
 	}
 }
 
@@ -215,7 +211,6 @@ func monitoringJSON(m Monitoring) map[string]any {
 			FieldInstanceType: m.OpenSearch.InstanceType, FieldInstanceCount: m.OpenSearch.InstanceCount,
 			FieldMasterType: m.OpenSearch.MasterType, FieldMasterCount: m.OpenSearch.MasterCount,
 			FieldVolumeGiB: m.OpenSearch.VolumeGiB, FieldEngineVersion: m.OpenSearch.EngineVersion,
-			FieldCreateServiceLinkedRole: m.OpenSearch.CreateServiceLinkedRole,
 		},
 	}
 }
@@ -223,7 +218,7 @@ func monitoringJSON(m Monitoring) map[string]any {
 func monitoringSection() section {
 	return section{
 		keys: []KeySpec{
-			{KeyMonitoring, "object", "Monitoring: {retention, storageGiB, prometheusReplicas, alertmanagerReplicas, logRetentionDays, traceSampling (0-1], traceRetentionDays, runbookBaseUrl, opensearch {instanceType, instanceCount, masterType, masterCount, volumeGiB, engineVersion, createServiceLinkedRole}, receivers {oncall, team, ticket: {webhooks [{kind, url}], emails}, smtp}, deadMansSwitchUrl}. Set receivers and deadMansSwitchUrl with pulumi config set --secret --path. Keys given merge over the default.",
+			{KeyMonitoring, "object", "Monitoring: {retention, storageGiB, prometheusReplicas, alertmanagerReplicas, logRetentionDays, traceSampling (0-1], traceRetentionDays, runbookBaseUrl, opensearch {instanceType, instanceCount, masterType, masterCount, volumeGiB, engineVersion}, receivers {oncall, team, ticket: {webhooks [{kind, url}], emails}, smtp}, deadMansSwitchUrl}. Set receivers and deadMansSwitchUrl with pulumi config set --secret --path. Keys given merge over the default.",
 				monitoringJSON(DefaultMonitoring())},
 		},
 		decode:   decodeMonitoring,
@@ -234,7 +229,7 @@ func monitoringSection() section {
 var monitoringFields = []string{FieldRetention, FieldPrometheusStorageGiB, FieldPrometheusReplicas, FieldAlertmanagerReplicas, FieldLogIndexRetentionDays,
 	FieldTraceSampling, FieldTraceRetentionDays, FieldRunbookBaseURL, FieldOpenSearch, FieldReceivers, FieldDeadMansSwitchURL}
 
-var openSearchFields = []string{FieldInstanceType, FieldInstanceCount, FieldMasterType, FieldMasterCount, FieldVolumeGiB, FieldEngineVersion, FieldCreateServiceLinkedRole}
+var openSearchFields = []string{FieldInstanceType, FieldInstanceCount, FieldMasterType, FieldMasterCount, FieldVolumeGiB, FieldEngineVersion}
 
 func decodeMonitoring(d *decoder, v map[string]string, p *Platform) {
 	raw, ok := v[KeyMonitoring]
@@ -266,7 +261,6 @@ func decodeMonitoring(d *decoder, v map[string]string, p *Platform) {
 			d.int(op, os, FieldMasterCount, &o.MasterCount)
 			d.int(op, os, FieldVolumeGiB, &o.VolumeGiB)
 			d.string(op, os, FieldEngineVersion, &o.EngineVersion)
-			d.bool(op, os, FieldCreateServiceLinkedRole, &o.CreateServiceLinkedRole)
 		}
 	}
 	if raw, ok := m[FieldReceivers]; ok {

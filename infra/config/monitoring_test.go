@@ -79,7 +79,7 @@ func TestMonitoringBadValues(t *testing.T) {
 		{"master type", false, `{"opensearch": {"masterType": "m9.large.search"}}`, "monitoring.opensearch.masterType", field.ErrorTypeNotSupported, `"m9.large.search"`},
 		{"volume", false, `{"opensearch": {"volumeGiB": 5}}`, "monitoring.opensearch.volumeGiB", field.ErrorTypeInvalid, "5"},
 		{"engine", false, `{"opensearch": {"engineVersion": "Elasticsearch_7.10"}}`, "monitoring.opensearch.engineVersion", field.ErrorTypeNotSupported, `"Elasticsearch_7.10"`},
-		{"slr not bool", false, `{"opensearch": {"createServiceLinkedRole": "no"}}`, "monitoring.opensearch.createServiceLinkedRole", field.ErrorTypeInvalid, `"no"`},
+		{"slr flag moved to accountBaseline", false, `{"opensearch": {"createServiceLinkedRole": false}}`, "monitoring.opensearch.createServiceLinkedRole", field.ErrorTypeInvalid, "unknown field"},
 		{"webhook kind", true, `{"receivers": {"team": {"webhooks": [{"kind": "pager", "url": "https://x.example.cn/a"}]}}}`, "monitoring.receivers.team.webhooks[0].kind", field.ErrorTypeNotSupported, `"pager"`},
 		{"webhook url", true, `{"receivers": {"ticket": {"webhooks": [{"kind": "ticket", "url": "ftp://tickets"}]}}}`, "monitoring.receivers.ticket.webhooks[0].url", field.ErrorTypeInvalid, "https URL"},
 		{"receiver group unknown", true, `{"receivers": {"pager": {}}}`, "monitoring.receivers.pager", field.ErrorTypeInvalid, "unknown field"},

@@ -68,6 +68,9 @@ func Parse(in Input) (*Platform, error) {
 	} else {
 		errs = append(errs, field.NotSupported(regionPath, in.Region, SupportedRegions()))
 	}
+	if p.DRRegionName == "" && p.Region.Name != "" {
+		p.DRRegionName = p.Region.DRPartner
+	}
 	if r, ok := LookupRegion(p.DRRegionName); ok {
 		p.DRRegion = r
 	} else {

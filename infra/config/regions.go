@@ -17,6 +17,8 @@ type Region struct {
 	AZs        []string
 	// Currency is what AWS bills in for the region: CNY in the China partition, USD elsewhere.
 	Currency string
+	// DRPartner is the default drRegion: the partition's other region (China has two).
+	DRPartner string
 }
 
 // China reports whether the region is in the aws-cn partition.
@@ -29,13 +31,13 @@ const (
 
 var regions = map[string]Region{
 	"cn-northwest-1": {Name: "cn-northwest-1", Partition: PartitionChina, DNSSuffix: "amazonaws.com.cn", ReverseDNS: "cn.com.amazonaws",
-		AZs: []string{"cn-northwest-1a", "cn-northwest-1b", "cn-northwest-1c"}, Currency: "CNY"},
+		AZs: []string{"cn-northwest-1a", "cn-northwest-1b", "cn-northwest-1c"}, Currency: "CNY", DRPartner: "cn-north-1"},
 	"cn-north-1": {Name: "cn-north-1", Partition: PartitionChina, DNSSuffix: "amazonaws.com.cn", ReverseDNS: "cn.com.amazonaws",
-		AZs: []string{"cn-north-1a", "cn-north-1b", "cn-north-1d"}, Currency: "CNY"},
+		AZs: []string{"cn-north-1a", "cn-north-1b", "cn-north-1d"}, Currency: "CNY", DRPartner: "cn-northwest-1"},
 	"us-east-1": {Name: "us-east-1", Partition: PartitionGlobal, DNSSuffix: "amazonaws.com", ReverseDNS: "com.amazonaws",
-		AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"}, Currency: "USD"},
+		AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"}, Currency: "USD", DRPartner: "us-west-2"},
 	"us-west-2": {Name: "us-west-2", Partition: PartitionGlobal, DNSSuffix: "amazonaws.com", ReverseDNS: "com.amazonaws",
-		AZs: []string{"us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"}, Currency: "USD"},
+		AZs: []string{"us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"}, Currency: "USD", DRPartner: "us-east-1"},
 }
 
 // LookupRegion returns a supported region by name.

@@ -28,8 +28,9 @@ func coreSection() section {
 	return section{
 		keys: []KeySpec{
 			{KeyEnvironment, "string", "What the stack is for: prod, staging or dr (the disaster-recovery copy of prod).", string(DefaultEnvironment)},
-			{KeyDRRegion, "string", "Region that receives cross-region backups and hosts the DR stack; same partition as aws:region.", DefaultDRRegion},
+			{KeyDRRegion, "string", "Region that receives cross-region backups and hosts the DR stack; same partition as aws:region. Empty: the partition's other region (cn-northwest-1 and cn-north-1 back each other up).", DefaultDRRegion},
 			{KeyProtect, "boolean", "Protect stateful resources from deletion (pulumi protect, retain on delete, AWS deletion protection). Must be true in prod and dr.", false},
+			{KeyAccountBaseline, "boolean", "This stack creates the account-wide prerequisites (service-linked roles) and keeps them on destroy. Exactly one stack per account sets true (prod); the others set false and look them up, so the owner is deployed first.", DefaultAccountBaseline},
 			{KeyVPCCIDR, "string", "VPC IPv4 CIDR, a private range from /16 to /20; split into private /19s, public and data /22s per AZ.", DefaultVPCCIDR},
 			{KeyAvailabilityZones, "integer", "How many AZs to span (2 to the region's count); prod and dr require 3.", DefaultAvailabilityZones},
 			{KeyNATGateways, "string", "NAT gateways: perAz (one per AZ, required in prod and dr) or single.", string(DefaultNATGateways)},
@@ -54,6 +55,9 @@ func decodeCore(d *decoder, v map[string]string, p *Platform) {
 	}
 	if raw, ok := v[KeyProtect]; ok {
 		d.scalarBool(field.NewPath(KeyProtect), raw, &p.Protect)
+	}
+	if raw, ok := v[KeyAccountBaseline]; ok {
+		d.scalarBool(field.NewPath(KeyAccountBaseline), raw, &p.AccountBaseline)
 	}
 	if raw, ok := v[KeyVPCCIDR]; ok {
 		p.VPCCIDR = raw

@@ -167,6 +167,10 @@ type Platform struct {
 	// DRRegionName is drRegion as configured; DRRegion is resolved from it.
 	DRRegionName string
 	Protect      bool
+	// AccountBaseline: this stack owns the account-wide prerequisites (IAM service-linked roles are
+	// one per account, shared by every stack in it). Non-owners look them up, so a second stack in
+	// an account never tries to create them and a destroy of staging never deletes what prod needs.
+	AccountBaseline bool
 
 	VPCCIDR              string
 	AvailabilityZones    int

@@ -133,7 +133,7 @@ const maxNodesPerGroup = 100
 func validateNodePools(p *Platform) field.ErrorList {
 	var errs field.ErrorList
 	cat, _ := CatalogFor(p.Region.Name)
-	plan := DefaultNodePools()
+	plan := SizingPlan()
 	for _, t := range AllTiers() {
 		pool := p.NodePools[t]
 		path := field.NewPath(KeyNodePools).Child(string(t))

@@ -30,6 +30,7 @@ const hours = config.HoursPerMonth
 var meters = map[string]meter{
 	"aws:eks/cluster:Cluster":                           eksCluster,
 	"aws:eks/nodeGroup:NodeGroup":                       nodeGroup,
+	"aws:autoscaling/group:Group":                       autoScalingGroup,
 	"aws:elasticache/replicationGroup:ReplicationGroup": cacheReplicationGroup,
 	"aws:elasticache/cluster:Cluster":                   cacheCluster,
 	"aws:opensearch/domain:Domain":                      openSearchDomain,
@@ -70,6 +71,7 @@ var noCharge = map[string]string{
 	"aws:ec2/securityGroupRule:SecurityGroupRule":                     "free",
 	"aws:ec2/flowLog:FlowLog":                                         "billed as log ingestion of its log group",
 	"aws:ec2/launchTemplate:LaunchTemplate":                           "its volumes are priced with the node groups that launch it",
+	"aws:iam/instanceProfile:InstanceProfile":                         "IAM is free",
 	"aws:ec2/tag:Tag":                                                 "free",
 	"aws:eks/addon:Addon":                                             "add-ons run on the node groups",
 	"aws:eks/accessEntry:AccessEntry":                                 "free",
@@ -183,6 +185,37 @@ func nodeGroup(g *graph, r *Resource, _ config.CostUsage) ([]line, []string) {
 		v := volume{size: numOf(ebs["volumeSize"]), kind: strOf(ebs["volumeType"]), iops: numOf(ebs["iops"]), throughput: numOf(ebs["throughput"])}
 		what := fmt.Sprintf("launch template %s volume %d", lt.Name, i)
 		l, p := v.lines(n, what)
+		lines, problems = append(lines, l...), append(problems, p...)
+	}
+	return lines, problems
+}
+
+// autoScalingGroup prices desiredCapacity instances of its launch template's type and their volumes
+// (the runner host).
+func autoScalingGroup(g *graph, r *Resource, _ config.CostUsage) ([]line, []string) {
+	n, ok := r.num("desiredCapacity")
+	if !ok {
+		return nil, []string{"desiredCapacity is not known"}
+	}
+	lts := g.dependenciesOfType(r, "aws:ec2/launchTemplate:LaunchTemplate")
+	if len(lts) != 1 {
+		return nil, []string{fmt.Sprintf("it depends on %d launch templates; cannot tell which it launches", len(lts))}
+	}
+	lt := lts[0]
+	itype := lt.str("instanceType")
+	if itype == "" || isOpaque(itype) {
+		return nil, []string{"no instance type in the launch template"}
+	}
+	lines := []line{{meter: config.PriceEC2Prefix + itype, quantity: n * hours, detail: fmt.Sprintf("%g × %s × 730 h", n, itype)}}
+	var problems []string
+	for i, m := range lt.list("blockDeviceMappings") {
+		bdm, _ := m.(map[string]any)
+		ebs, _ := bdm["ebs"].(map[string]any)
+		if ebs == nil {
+			continue
+		}
+		v := volume{size: numOf(ebs["volumeSize"]), kind: strOf(ebs["volumeType"]), iops: numOf(ebs["iops"]), throughput: numOf(ebs["throughput"])}
+		l, p := v.lines(n, fmt.Sprintf("launch template %s volume %d", lt.Name, i))
 		lines, problems = append(lines, l...), append(problems, p...)
 	}
 	return lines, problems

@@ -21,6 +21,7 @@ const (
 // typeTiers is the tier of a resource type when the resource carries no tier tag or label.
 var typeTiers = map[string]string{
 	"aws:eks/cluster:Cluster":                           TierControlPlane,
+	"aws:autoscaling/group:Group":                       TierControlPlane, // the runner host: how operators and CI reach the control plane
 	"aws:ec2/natGateway:NatGateway":                     TierNetwork,
 	"aws:ec2/eip:Eip":                                   TierNetwork,
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                   TierNetwork,

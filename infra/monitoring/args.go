@@ -48,6 +48,9 @@ type Args struct {
 	Environment config.Environment
 	// Protect keeps the stateful resources (the log domain, the key) from deletion.
 	Protect bool
+	// AccountReady are the account-wide prerequisites this stack created (the OpenSearch
+	// service-linked role) for the log domain to wait on; empty where another stack owns them.
+	AccountReady []pulumi.Resource
 	// AZs is the number of AZs (OpenSearch zone awareness, the database's instance count).
 	AZs        int
 	Monitoring config.Monitoring

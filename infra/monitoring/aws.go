@@ -55,22 +55,9 @@ func (b *builder) awsResources() (*awsOut, error) {
 	out.key = key
 
 	// The OpenSearch service-linked role must exist before a VPC domain: it creates the domain's ENIs
-	// in our subnets. IAM allows one per account, so config can say it already exists.
-	var domainDeps []pulumi.Resource
-	if a.Monitoring.OpenSearch.CreateServiceLinkedRole {
-		svc, err := env.ServicePrincipal(b.ctx, "opensearchservice")
-		if err != nil {
-			return nil, err
-		}
-		slr, err := iam.NewServiceLinkedRole(b.ctx, b.child("opensearch-slr"), &iam.ServiceLinkedRoleArgs{
-			AwsServiceName: pulumi.String(svc),
-			Description:    pulumi.String("Lets OpenSearch Service manage the log domain's network interfaces"),
-		}, b.aws...)
-		if err != nil {
-			return nil, err
-		}
-		domainDeps = append(domainDeps, slr)
-	}
+	// in our subnets. It is account-wide (infra/account): created by the stack that owns the account
+	// baseline, looked up by the others, whose domain then needs nothing to wait for.
+	domainDeps := append([]pulumi.Resource(nil), a.AccountReady...)
 
 	domain := DomainName(a.ClusterName)
 	domainARN := env.ARN("es", env.Region, env.AccountID, "domain/"+domain)
@@ -202,7 +189,7 @@ func (b *builder) awsResources() (*awsOut, error) {
 // superseded versions.
 func (b *builder) traceBucketResources(out *awsOut, key *kms.Key) error {
 	bucket, err := s3.NewBucketV2(b.ctx, b.child("traces"), &s3.BucketV2Args{
-		Bucket: pulumi.String(out.traceBucket), Tags: b.tags(map[string]string{"suoke.life/role": "traces"}),
+		Bucket: pulumi.String(out.traceBucket), ForceDestroy: pulumi.Bool(!b.args.Protect), Tags: b.tags(map[string]string{"suoke.life/role": "traces"}),
 	}, b.aws...)
 	if err != nil {
 		return err

@@ -11,22 +11,27 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 )
 
 // Network is the VPC component; its outputs are what the cluster and data tiers take.
 type Network struct {
 	pulumi.ResourceState
 
-	VpcID             pulumi.IDOutput
-	VpcCIDR           string
-	AZs               []string
-	PublicSubnetIDs   pulumi.StringArrayOutput
-	PrivateSubnetIDs  pulumi.StringArrayOutput
-	DataSubnetIDs     pulumi.StringArrayOutput
-	LoadBalancerSGID  pulumi.IDOutput
-	NodeSGID          pulumi.IDOutput
-	DataSGID          pulumi.IDOutput
-	EndpointSGID      pulumi.IDOutput
+	VpcID            pulumi.IDOutput
+	VpcCIDR          string
+	AZs              []string
+	PublicSubnetIDs  pulumi.StringArrayOutput
+	PrivateSubnetIDs pulumi.StringArrayOutput
+	DataSubnetIDs    pulumi.StringArrayOutput
+	LoadBalancerSGID pulumi.IDOutput
+	NodeSGID         pulumi.IDOutput
+	DataSGID         pulumi.IDOutput
+	EndpointSGID     pulumi.IDOutput
+	// RunnerSGID is the group of the CI runner and operator hosts inside the VPC: HTTPS out, nothing
+	// in, and admitted to the EKS API.
+	RunnerSGID        pulumi.IDOutput
 	FlowLogGroupName  pulumi.StringOutput
 	NATGatewayCount   int
 	InterfaceServices []string
@@ -38,7 +43,11 @@ const (
 	SGNodes        = "nodes"
 	SGData         = "data"
 	SGEndpoints    = "endpoints"
+	SGRunner       = "runner"
 )
+
+// sgRoles are the security groups of the VPC, in creation order.
+var sgRoles = []string{SGLoadBalancer, SGNodes, SGData, SGEndpoints, SGRunner}
 
 // Ports of the data-subnet services.
 const (
@@ -67,7 +76,16 @@ func (a Args) rules() []sgRule {
 		{key: "nodes-egress", group: SGNodes, protocol: "-1", cidr: "0.0.0.0/0", why: "images, AWS APIs and updates through NAT and endpoints"},
 		{key: "data-redis", group: SGData, ingress: true, protocol: "tcp", from: PortRedis, to: PortRedis, peer: SGNodes, why: "Redis from the node groups only"},
 		{key: "data-opensearch", group: SGData, ingress: true, protocol: "tcp", from: PortOpenSearch, to: PortOpenSearch, peer: SGNodes, why: "OpenSearch from the node groups only"},
-		{key: "endpoints-https", group: SGEndpoints, ingress: true, protocol: "tcp", from: 443, to: 443, peer: SGNodes, why: "AWS APIs from the nodes"},
+		// The whole VPC, not only the nodes: the CI runner and operator hosts in the VPC call AWS APIs
+		// through the same endpoints (private DNS points every caller in the VPC at them).
+		{key: "endpoints-https", group: SGEndpoints, ingress: true, protocol: "tcp", from: 443, to: 443, cidr: a.CIDR, why: "AWS APIs from anything in the VPC (nodes, CI runner, operator hosts)"},
+		// The runner needs HTTPS only: AWS APIs (endpoints), the EKS API, the state backend and GitHub
+		// (through NAT). DNS needs no rule: security groups cannot block requests to the Route 53
+		// Resolver at VPC+2 (VPC User Guide "Security group rules", Limitation, read 2026-12-02).
+		{key: "runner-https", group: SGRunner, protocol: "tcp", from: 443, to: 443, cidr: "0.0.0.0/0", why: "HTTPS to AWS APIs, the EKS API, the state backend and GitHub"},
+		// The cluster's security group is the node group's (cluster.controlPlane passes NodeSGID as
+		// the cluster's SecurityGroupIds), so this rule is what lets the runner reach the EKS API.
+		{key: "nodes-from-runner-https", group: SGNodes, ingress: true, protocol: "tcp", from: 443, to: 443, peer: SGRunner, why: "EKS API from the CI runner (pulumi preview/up, kubectl)"},
 	}
 	ports := append([]int(nil), a.GatewayPorts...)
 	sort.Ints(ports)
@@ -97,6 +115,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"publicSubnetIds":  n.PublicSubnetIDs,
 		"privateSubnetIds": n.PrivateSubnetIDs,
 		"dataSubnetIds":    n.DataSubnetIDs,
+		"runnerSgId":       n.RunnerSGID,
 	})
 }
 
@@ -257,18 +276,29 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 		return err
 	}
 	n.LoadBalancerSGID, n.NodeSGID, n.DataSGID, n.EndpointSGID = groups[SGLoadBalancer].ID(), groups[SGNodes].ID(), groups[SGData].ID(), groups[SGEndpoints].ID()
+	n.RunnerSGID = groups[SGRunner].ID()
 
-	// Endpoints: S3 as a gateway on the private route tables; the rest as interface endpoints.
+	// Endpoints: S3 as a gateway on the private route tables; the rest as interface endpoints. Each
+	// name is asked of AWS (one getVpcEndpointService per endpoint, ten at program start): China
+	// names some services cn.com.amazonaws and others com.amazonaws (identity.Env.EndpointService).
+	s3Name, err := args.Env.EndpointService(ctx, "s3", awsfacts.EndpointGateway)
+	if err != nil {
+		return err
+	}
 	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
-		VpcId: v.ID(), ServiceName: pulumi.String(args.Env.EndpointService("s3", true)),
+		VpcId: v.ID(), ServiceName: pulumi.String(s3Name),
 		VpcEndpointType: pulumi.String("Gateway"), RouteTableIds: privateRTs,
 		Tags: tags(args, map[string]string{"Name": name + "-s3"}),
 	}, parent); err != nil {
 		return err
 	}
 	for _, svc := range InterfaceEndpoints {
+		serviceName, err := args.Env.EndpointService(ctx, svc, awsfacts.EndpointInterface)
+		if err != nil {
+			return err
+		}
 		if _, err := ec2.NewVpcEndpoint(ctx, name+"-"+svc, &ec2.VpcEndpointArgs{
-			VpcId: v.ID(), ServiceName: pulumi.String(args.Env.EndpointService(svc, false)),
+			VpcId: v.ID(), ServiceName: pulumi.String(serviceName),
 			VpcEndpointType: pulumi.String("Interface"), PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds: n.PrivateSubnetIDs, SecurityGroupIds: pulumi.StringArray{groups[SGEndpoints].ID()},
 			Tags: tags(args, map[string]string{"Name": name + "-" + svc}),
@@ -298,10 +328,11 @@ func securityGroups(ctx *pulumi.Context, name string, args Args, v *ec2.Vpc, par
 		SGLoadBalancer: "Internet-facing load balancers: 443, and 80 to redirect",
 		SGNodes:        "EKS worker nodes",
 		SGData:         "Data-subnet services (ElastiCache, OpenSearch): from the node groups only",
-		SGEndpoints:    "VPC interface endpoints: HTTPS from the nodes",
+		SGEndpoints:    "VPC interface endpoints: HTTPS from the VPC",
+		SGRunner:       "CI runner and operator hosts: HTTPS out, no ingress",
 	}
 	groups := map[string]*ec2.SecurityGroup{}
-	for _, role := range []string{SGLoadBalancer, SGNodes, SGData, SGEndpoints} {
+	for _, role := range sgRoles {
 		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+role, &ec2.SecurityGroupArgs{
 			VpcId:       v.ID(),
 			Name:        pulumi.String(name + "-" + role),

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -61,31 +62,106 @@ func recordRegion(t *testing.T, region, dr string) *plan.Graph {
 	return g
 }
 
+// TestEndpointNamesAndPrincipalsPerPartition checks the service name of every VPC endpoint the plan
+// records against names transcribed from outside the program: the AWS CDK's list of the services
+// that take cn.com.amazonaws in each China region (github.com/aws/aws-cdk
+// packages/aws-cdk-lib/aws-ec2/lib/vpc-endpoint.ts @000a9eb6dd93, getDefaultEndpointPrefix, read
+// 2026-12-02: autoscaling, ec2, ecr.api, ecr.dkr, sts are in it for both regions; kms, logs,
+// secretsmanager, elasticloadbalancing are not, so they are com.amazonaws there) and the S3 gateway's
+// com.amazonaws name (the CDK's GatewayVpcEndpointAwsService; eksctl's recorded cn-north-1 answer,
+// pkg/cfn/builder/testdata/service_details_china.json). The flow-log role trusts
+// vpc-flow-logs.amazonaws.com in China too (docs.amazonaws.cn/en_us/vpc/latest/userguide/flow-logs-iam-role.html,
+// read 2026-12-02).
 func TestEndpointNamesAndPrincipalsPerPartition(t *testing.T) {
-	cases := []struct {
-		region, dr, iface, s3, flowPrincipal string
-	}{
-		{"cn-northwest-1", "cn-north-1", "cn.com.amazonaws.cn-northwest-1.ecr.dkr", "com.amazonaws.cn-northwest-1.s3", "vpc-flow-logs.amazonaws.com"},
-		{"us-east-1", "us-west-2", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.s3", "vpc-flow-logs.amazonaws.com"},
+	names := func(region string, cn ...string) map[string]string {
+		out := map[string]string{"network-s3": "com.amazonaws." + region + ".s3"}
+		for _, svc := range []string{"autoscaling", "ec2", "ecr.api", "ecr.dkr", "elasticloadbalancing", "kms", "logs", "secretsmanager", "sts"} {
+			out["network-"+svc] = "com.amazonaws." + region + "." + svc
+		}
+		for _, svc := range cn {
+			out["network-"+svc] = "cn.com.amazonaws." + region + "." + svc
+		}
+		return out
 	}
+	cnPrefixed := []string{"autoscaling", "ec2", "ecr.api", "ecr.dkr", "sts"}
+	cases := []struct {
+		region, dr    string
+		want          map[string]string
+		flowPrincipal string
+	}{
+		{"cn-northwest-1", "cn-north-1", names("cn-northwest-1", cnPrefixed...), "vpc-flow-logs.amazonaws.com"},
+		{"cn-north-1", "cn-northwest-1", names("cn-north-1", cnPrefixed...), "vpc-flow-logs.amazonaws.com"},
+		{"us-east-1", "us-west-2", names("us-east-1"), "vpc-flow-logs.amazonaws.com"},
+	}
+	// Spot checks of the transcription itself, so a slip in names() cannot hide a wrong plan.
+	require.Equal(t, "com.amazonaws.cn-northwest-1.kms", cases[0].want["network-kms"])
+	require.Equal(t, "cn.com.amazonaws.cn-north-1.ecr.dkr", cases[1].want["network-ecr.dkr"])
 	for _, c := range cases {
 		g := recordRegion(t, c.region, c.dr)
-		var names []string
+		got := map[string]string{}
+		types := map[string]string{}
 		for i := range g.Resources {
 			r := &g.Resources[i]
 			switch r.Type {
 			case "aws:ec2/vpcEndpoint:VpcEndpoint":
-				names = append(names, policy.Str(r, "serviceName"))
+				got[r.Name] = policy.Str(r, "serviceName")
+				types[r.Name] = policy.Str(r, "vpcEndpointType")
 			case "aws:iam/role:Role":
 				if r.Name == "network-flow-logs" {
 					assert.Contains(t, policy.Str(r, "assumeRolePolicy"), `"Service":"`+c.flowPrincipal+`"`)
 				}
 			}
 		}
-		assert.Contains(t, names, c.iface, c.region)
-		assert.Contains(t, names, c.s3, c.region)
-		assert.Len(t, names, len(network.InterfaceEndpoints)+1)
+		assert.Equal(t, c.want, got, c.region)
+		assert.Equal(t, "Gateway", types["network-s3"], c.region)
+		assert.Equal(t, "Interface", types["network-kms"], c.region)
 	}
+}
+
+// TestEndpointAndRunnerSecurityGroups: the endpoints admit HTTPS from the whole VPC (a CI runner or an
+// operator host is not a node); the runner group admits nothing, sends only HTTPS, and is admitted to
+// the EKS API, whose security group is the nodes' (cluster.controlPlane).
+func TestEndpointAndRunnerSecurityGroups(t *testing.T) {
+	g, err := plan.Record("../..", "prod")
+	require.NoError(t, err)
+	role := map[string]string{} // security group ID → role tag
+	vpcCIDR := ""
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		switch r.Type {
+		case "aws:ec2/securityGroup:SecurityGroup":
+			role[r.ID] = policy.Tag(r, "suoke.life/sg-role")
+		case "aws:ec2/vpc:Vpc":
+			vpcCIDR = policy.Str(r, "cidrBlock")
+		}
+	}
+	require.NotEmpty(t, vpcCIDR)
+	type rule struct{ kind, group, proto, cidr, peer string }
+	var rules []rule
+	var endpointsFrom []string
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		kind := map[string]string{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "in", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "out"}[r.Type]
+		if kind == "" {
+			continue
+		}
+		from, _ := policy.Num(r, "fromPort")
+		ru := rule{kind, role[policy.Str(r, "securityGroupId")], fmt.Sprintf("%s/%v", policy.Str(r, "ipProtocol"), from),
+			policy.Str(r, "cidrIpv4"), role[policy.Str(r, "referencedSecurityGroupId")]}
+		rules = append(rules, ru)
+		if ru.group == network.SGEndpoints && kind == "in" {
+			endpointsFrom = append(endpointsFrom, ru.cidr+ru.peer)
+		}
+	}
+	assert.Equal(t, []string{vpcCIDR}, endpointsFrom, "the endpoints admit the VPC, not only the nodes")
+	var runner []rule
+	for _, ru := range rules {
+		if ru.group == network.SGRunner {
+			runner = append(runner, ru)
+		}
+	}
+	assert.Equal(t, []rule{{"out", network.SGRunner, "tcp/443", "0.0.0.0/0", ""}}, runner, "runner: HTTPS out, nothing in")
+	assert.Contains(t, rules, rule{"in", network.SGNodes, "tcp/443", "", network.SGRunner}, "the runner reaches the EKS API")
 }
 
 func TestNATPerAZOrSingle(t *testing.T) {

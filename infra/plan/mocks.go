@@ -4,30 +4,36 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	platform "github.com/suoke-life/suoke-platform/infra/config"
 )
 
 // MockAccountID is the account the offline plan pretends to deploy into.
 const MockAccountID = "123456789012"
 
-// servicePrincipalSuffix is the per-partition principal table the mocks answer getServicePrincipal
-// from. Source: the AWS provider's service principal data source (terraform-provider-aws
-// internal/service/meta, read 2026-11-25): in aws-cn, codedeploy, elasticmapreduce, logs, ec2 and s3
-// take the partition's DNS suffix (amazonaws.com.cn); every other service, EKS included, keeps
-// amazonaws.com. (AWS documentation disagrees on EC2 in China; the cluster trusts both forms.)
-var chinaSuffixServices = map[string]bool{"codedeploy": true, "elasticmapreduce": true, "logs": true, "ec2": true, "s3": true}
-
-func servicePrincipal(service string, r platform.Region) string {
-	if r.China() && chinaSuffixServices[service] {
-		return service + "." + r.DNSSuffix
+// servicePrincipal answers getServicePrincipal as the provider does: from its own per-partition
+// table (awsfacts.ProviderPrincipalSuffixes; in aws-cn only codedeploy, elasticmapreduce and logs get
+// amazonaws.com.cn), with id <service>.<region>.<suffix>, name <service>.<suffix>, the suffix and the
+// region (terraform-provider-aws internal/service/meta/service_principal_data_source.go, Read, read
+// 2026-12-02). The region is the invoke's own when it names one, as the data source allows.
+func servicePrincipal(args pulumi.MockCallArgs, r platform.Region) map[string]any {
+	svc := args.Args["serviceName"].StringValue()
+	region := r.Name
+	if v, ok := args.Args["region"]; ok && v.IsString() && v.StringValue() != "" {
+		region = v.StringValue()
 	}
-	return service + ".amazonaws.com"
+	suffix := awsfacts.ProviderPrincipalSuffix(r.Partition, r.DNSSuffix, svc)
+	return map[string]any{"id": svc + "." + region + "." + suffix, "name": svc + "." + suffix, "suffix": suffix,
+		"region": region, "serviceName": svc}
 }
 
 // Mocks answers the program's invokes for one region and records every resource registration.
@@ -60,6 +66,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	r := m.Region
 	var out map[string]any
+	var err error
 	switch args.Token {
 	case "aws:index/getPartition:getPartition":
 		out = map[string]any{"id": r.Partition, "partition": r.Partition, "dnsSuffix": r.DNSSuffix, "reverseDnsPrefix": r.ReverseDNS}
@@ -71,9 +78,21 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		out = map[string]any{"id": r.Name, "names": toAny(r.AZs), "zoneIds": toAny(zoneIDs(r)), "state": "available"}
 	case "aws:index/getServicePrincipal:getServicePrincipal":
-		svc := args.Args["serviceName"].StringValue()
-		name := servicePrincipal(svc, r)
-		out = map[string]any{"id": name, "name": name, "region": r.Name, "suffix": strings.TrimPrefix(name, svc+".")}
+		out = servicePrincipal(args, r)
+	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+		out, err = vpcEndpointService(args, r)
+	case "aws:eks/getAddonVersion:getAddonVersion":
+		o, err := addonVersion(args) // account_mocks.go
+		if err != nil {
+			return nil, err
+		}
+		out = o
+	case "aws:iam/getRole:getRole":
+		o, err := getRole(args, r) // account_mocks.go
+		if err != nil {
+			return nil, err
+		}
+		out = o
 	case "aws:iam/getSessionContext:getSessionContext":
 		out = sessionContext(args, r) // cluster_mocks.go
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
@@ -81,6 +100,9 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		out = map[string]any{"id": "mock", "randomPassword": "offline-plan-not-a-password"}
 	default:
 		return nil, fmt.Errorf("offline plan: no mock answer for invoke %s; add one to infra/plan/mocks.go", args.Token)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return resource.NewPropertyMapFromMap(out), nil
 }
@@ -102,12 +124,131 @@ func zoneIDs(r platform.Region) []string {
 	return out
 }
 
+// vpcEndpointService answers getVpcEndpointService the way the provider and EC2 do, over the endpoint
+// services that exist in the region per awsfacts.EndpointServices. The provider
+// (terraform-provider-aws internal/service/ec2/vpc_endpoint_service_data_source.go, read 2026-12-02)
+// sends DescribeVpcEndpointServices ServiceNames = [serviceName], or [com.amazonaws.<region>.<service>]
+// for `service` (never the cn.com.amazonaws form), a service-type filter from serviceType, and the
+// custom filters as given; EC2 ANDs the filters and ORs a filter's values, and rejects a ServiceNames
+// entry that does not exist (InvalidServiceName; eksctl pkg/cfn/builder/vpc_endpoint.go handles that
+// code). The provider then wants exactly one match. A service the table has no row for is an error
+// naming it, so a new endpoint cannot pass the offline plan without a cited row.
+func vpcEndpointService(args pulumi.MockCallArgs, r platform.Region) (map[string]any, error) {
+	str := func(k string) string {
+		if v, ok := args.Args[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	for _, k := range []string{"tags", "serviceRegions"} {
+		if v, ok := args.Args[resource.PropertyKey(k)]; ok && !v.IsNull() && !(v.IsArray() && len(v.ArrayValue()) == 0) && !(v.IsObject() && len(v.ObjectValue()) == 0) {
+			return nil, fmt.Errorf("offline plan: getVpcEndpointService argument %s is not mocked; add it to infra/plan/mocks.go", k)
+		}
+	}
+	type filter struct {
+		name   string
+		values []string
+	}
+	var names []string // DescribeVpcEndpointServices ServiceNames
+	switch {
+	case str("serviceName") != "":
+		names = []string{str("serviceName")}
+	case str("service") != "":
+		names = []string{"com.amazonaws." + r.Name + "." + str("service")}
+	}
+	var custom []filter
+	if v, ok := args.Args["filters"]; ok && v.IsArray() {
+		for _, f := range v.ArrayValue() {
+			if !f.IsObject() {
+				continue
+			}
+			o := f.ObjectValue()
+			cf := filter{name: o["name"].StringValue()}
+			if vs, ok := o["values"]; ok && vs.IsArray() {
+				for _, x := range vs.ArrayValue() {
+					cf.values = append(cf.values, x.StringValue())
+				}
+			}
+			custom = append(custom, cf)
+		}
+	}
+	filters := custom
+	if t := str("serviceType"); t != "" {
+		filters = append([]filter{{"service-type", []string{t}}}, custom...)
+	}
+	all := awsfacts.EndpointServicesIn(r.Name)
+	exists := func(name string) bool {
+		return slices.ContainsFunc(all, func(d awsfacts.EndpointServiceDetail) bool { return d.Name == name })
+	}
+	// Every name asked for must be a service the table knows, or the mock cannot say what AWS would.
+	asked := append([]string(nil), names...)
+	for _, f := range filters {
+		if f.name == "service-name" {
+			asked = append(asked, f.values...)
+		}
+	}
+	for _, n := range asked {
+		if svc, ok := awsfacts.EndpointServiceOf(r.Name, n); ok && !awsfacts.HasEndpointService(svc) {
+			return nil, fmt.Errorf("offline plan: infra/awsfacts/endpoints.go has no row for VPC endpoint service %q (asked as %s); add one with its source", svc, n)
+		}
+	}
+	for _, n := range names {
+		if !exists(n) {
+			return nil, fmt.Errorf("reading EC2 VPC Endpoint Services: InvalidServiceName: The Vpc Endpoint Service '%s' does not exist", n)
+		}
+	}
+	var match []awsfacts.EndpointServiceDetail
+	for _, d := range all {
+		if len(names) > 0 && !slices.Contains(names, d.Name) {
+			continue
+		}
+		ok := true
+		for _, f := range filters {
+			switch f.name {
+			case "service-name":
+				ok = ok && slices.Contains(f.values, d.Name)
+			case "service-type":
+				ok = ok && slices.Contains(f.values, d.Type)
+			case "owner":
+				ok = ok && slices.Contains(f.values, "amazon")
+			default:
+				return nil, fmt.Errorf("offline plan: getVpcEndpointService filter %q is not mocked; add it to infra/plan/mocks.go", f.name)
+			}
+		}
+		if ok {
+			match = append(match, d)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return nil, fmt.Errorf("no matching EC2 VPC Endpoint Service found")
+	case 1:
+	default:
+		return nil, fmt.Errorf("multiple EC2 VPC Endpoint Services matched; use additional constraints to reduce matches to a single EC2 VPC Endpoint Service")
+	}
+	d := match[0]
+	sum := sha256.Sum256([]byte(r.Name + "/" + d.Type + "/" + d.Name))
+	serviceID := "vpce-svc-" + hex.EncodeToString(sum[:])[:17]
+	var echoed []any
+	for _, f := range custom {
+		echoed = append(echoed, map[string]any{"name": f.name, "values": toAny(f.values)})
+	}
+	return map[string]any{
+		// The provider's id is a hash code of the service name.
+		"id":          strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(d.Name))), 10),
+		"serviceName": d.Name, "serviceType": d.Type, "serviceId": serviceID, "owner": "amazon",
+		"arn":               strings.Join([]string{"arn", r.Partition, "ec2", r.Name, MockAccountID, "vpc-endpoint-service/" + serviceID}, ":"),
+		"availabilityZones": toAny(r.AZs), "acceptanceRequired": false, "managesVpcEndpoints": false,
+		"vpcEndpointPolicySupported": true, "filters": echoed, "tags": map[string]any{}, "region": r.Name,
+	}, nil
+}
+
 // NewResource records the registration and returns a deterministic ID and realistic outputs.
 func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if err := m.runTransforms(args); err != nil {
+	rec := recordResource(args, m.Project, m.Stack)
+	if err := m.runTransforms(args, &rec); err != nil { // transforms.go
 		return "", nil, err
 	}
-	rec := recordResource(args, m.Project, m.Stack)
 	id := mockID(args.TypeToken, rec.URN)
 	if v, ok := args.Inputs["bucket"]; ok && v.IsString() && args.TypeToken == "aws:s3/bucketV2:BucketV2" {
 		id = v.StringValue() // a bucket's ID is its name

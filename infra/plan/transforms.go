@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -13,9 +14,10 @@ import (
 // The program registers one (infra/cost's collector, which only describes resources), so the mocks
 // run them here the way the engine does: with the registration's type, name, inputs, parent, provider
 // and every dependency as dependsOn (resmon.RegisterResource passes req.Dependencies, which the Go SDK
-// fills with explicit and input-borne dependencies alike). A transform that returns a change is an
-// error offline: the mocks do not apply changes, and the offline plan must not silently differ from
-// what the engine would register.
+// fills with explicit and input-borne dependencies alike), and its protect and retainOnDelete. The
+// mocks apply what a transform may change offline, protect and retainOnDelete (infra/protection), to
+// the recorded resource, as the engine would; any other change is an error offline: the offline plan
+// must not silently differ from what the engine would register.
 
 // RegisterTransform implements pulumi.MockResourceMonitorWithTransforms.
 func (m *Mocks) RegisterTransform(t pulumi.ResourceTransform) {
@@ -34,8 +36,9 @@ func (m *Mocks) RegisterInvokeTransform(pulumi.InvokeTransform) {
 
 var _ pulumi.MockResourceMonitorWithTransforms = (*Mocks)(nil)
 
-// runTransforms calls the registered stack transforms for one registration.
-func (m *Mocks) runTransforms(args pulumi.MockResourceArgs) error {
+// runTransforms calls the registered stack transforms for one registration and applies the
+// protect and retainOnDelete they set to rec.
+func (m *Mocks) runTransforms(args pulumi.MockResourceArgs, rec *Resource) error {
 	m.mu.Lock()
 	transforms := append([]pulumi.ResourceTransform(nil), m.transforms...)
 	m.mu.Unlock()
@@ -43,6 +46,7 @@ func (m *Mocks) runTransforms(args pulumi.MockResourceArgs) error {
 		return nil
 	}
 	targs := &pulumi.ResourceTransformArgs{Custom: args.Custom, Type: args.TypeToken, Name: args.Name, Props: toPulumiMap(args.Inputs)}
+	targs.Opts.Protect, targs.Opts.RetainOnDelete = rec.Protect, rec.RetainOnDelete
 	if rpc := args.RegisterRPC; rpc != nil {
 		if p := rpc.GetParent(); p != "" {
 			targs.Opts.Parent = &urnRef{urn: p}
@@ -55,11 +59,28 @@ func (m *Mocks) runTransforms(args pulumi.MockResourceArgs) error {
 		}
 	}
 	for _, t := range transforms {
-		if res := t(context.Background(), targs); res != nil {
-			return fmt.Errorf("offline plan: a stack transform changed %s %s; the mock engine does not apply transform results", args.TypeToken, args.Name)
+		res := t(context.Background(), targs)
+		if res == nil {
+			continue
 		}
+		if !onlyProtectionChanged(targs, res) {
+			return fmt.Errorf("offline plan: a stack transform changed %s %s beyond protect and retainOnDelete; the mock engine applies only those", args.TypeToken, args.Name)
+		}
+		targs.Opts.Protect, targs.Opts.RetainOnDelete = res.Opts.Protect, res.Opts.RetainOnDelete
 	}
+	rec.Protect, rec.RetainOnDelete = targs.Opts.Protect, targs.Opts.RetainOnDelete
 	return nil
+}
+
+// onlyProtectionChanged reports whether a transform's result keeps the props (the same map) and
+// every option but protect and retainOnDelete.
+func onlyProtectionChanged(args *pulumi.ResourceTransformArgs, res *pulumi.ResourceTransformResult) bool {
+	if fmt.Sprintf("%p", args.Props) != fmt.Sprintf("%p", res.Props) || len(args.Props) != len(res.Props) {
+		return false
+	}
+	a, b := args.Opts, res.Opts
+	a.Protect, a.RetainOnDelete = b.Protect, b.RetainOnDelete
+	return reflect.DeepEqual(a, b)
 }
 
 // providerURN returns the URN of a provider reference "urn::id" (URNs contain "::" too, so the ID is

@@ -473,7 +473,7 @@ func checkPlanCapacity(x *Index) []Finding {
 		p.mem += desired * it.MemoryGiB
 		p.types = append(p.types, types[0])
 	}
-	sizing := config.DefaultNodePools()
+	sizing := config.SizingPlan()
 	var out []Finding
 	for _, t := range config.AllTiers() {
 		want := sizing[t]

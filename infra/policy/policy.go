@@ -59,6 +59,7 @@ func ruleSets() [][]Rule {
 		databaseRules,
 		monitoringRules,
 		backupRules,
+		accountRules,
 	}
 }
 

@@ -160,7 +160,7 @@ func clusterPools(g *plan.Graph, groups map[string]int, taints map[string]bool) 
 	}
 	b, _ := json.Marshal(g.Outputs["capacity"])
 	_ = json.Unmarshal(b, &pools)
-	sizing := config.DefaultNodePools()
+	sizing := config.SizingPlan()
 	var out []ClusterPool
 	for _, p := range pools {
 		want := sizing[config.Tier(p.Tier)]

@@ -78,7 +78,7 @@ func Build(g *plan.Graph, results []policy.Result) *Document {
 
 func poolLines(cfg *config.Platform) []PoolLine {
 	cat, _ := config.CatalogFor(cfg.Region.Name)
-	plan := config.DefaultNodePools()
+	plan := config.SizingPlan()
 	var out []PoolLine
 	for _, t := range config.AllTiers() {
 		p := cfg.NodePools[t]

@@ -1,0 +1,80 @@
+// Package protection decides, by resource type and in one place, what `protect: true` means: which
+// resources `pulumi destroy` (or a replacement) must not delete without an operator unprotecting
+// them first, and which of those AWS keeps even then (retainOnDelete). The program registers
+// Transform as a stack transform, so every component gets the same rule for the same type, and
+// policy PROT-001 checks the recorded graph against these rows.
+package protection
+
+import (
+	"context"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Rule is one protected resource type.
+type Rule struct {
+	Type string
+	// Retain also keeps the cloud resource when the stack deletes it on purpose (data that must
+	// outlive the stack: keys, buckets, snapshots' sources, audit logs).
+	Retain bool
+	// Why the type is stateful or hard to replace.
+	Why string
+}
+
+// Rules are the protected types of a protected stack (prod, dr).
+var Rules = []Rule{
+	{Type: "aws:ec2/vpc:Vpc", Why: "everything runs in it; replacing it replaces the whole platform"},
+	{Type: "aws:ec2/subnet:Subnet", Why: "nodes, load balancers, the database and the cache have interfaces in it"},
+	{Type: "aws:ec2/eip:Eip", Why: "the NAT gateways' egress addresses, which partners (model APIs, blockchain peers) allow-list"},
+	{Type: "aws:eks/cluster:Cluster", Why: "the control plane and etcd: every workload and its state"},
+	{Type: "aws:eks/nodeGroup:NodeGroup", Why: "a replaced node group drains every pod of its tier at once; database groups carry PostgreSQL"},
+	{Type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider", Why: "every IRSA role trusts it by ARN; a new one breaks every workload's AWS access"},
+	{Type: "aws:kms/key:Key", Retain: true, Why: "what it encrypted (volumes, backups, Secrets) is unreadable without it"},
+	{Type: "aws:s3/bucketV2:BucketV2", Retain: true, Why: "backups, WAL archive, traces: the recovery points themselves"},
+	{Type: "aws:backup/vault:Vault", Retain: true, Why: "holds the EBS recovery points"},
+	{Type: "aws:elasticache/replicationGroup:ReplicationGroup", Retain: true, Why: "sessions and caches the services depend on"},
+	{Type: "aws:opensearch/domain:Domain", Retain: true, Why: "the application and audit log history"},
+	{Type: "aws:secretsmanager/secret:Secret", Retain: true, Why: "generated credentials that live data is protected with"},
+	{Type: "aws:cloudwatch/logGroup:LogGroup", Retain: true, Why: "control-plane audit and flow logs kept for the retention the law requires"},
+	{Type: "kubernetes:postgresql.cnpg.io/v1:Cluster", Retain: true, Why: "the PostgreSQL cluster: health data"},
+}
+
+// Lookup returns the rule of a type.
+func Lookup(typ string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.Type == typ {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Types lists the protected types, sorted.
+func Types() []string {
+	out := make([]string, 0, len(Rules))
+	for _, r := range Rules {
+		out = append(out, r.Type)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Transform is the stack transform that applies the rules when protected is true: it adds protect
+// (and retainOnDelete where the rule says) to every resource of a listed type, and changes nothing
+// else. It never removes a protection a component set itself.
+func Transform(protected bool) pulumi.ResourceTransform {
+	return func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if !protected || !args.Custom {
+			return nil
+		}
+		r, ok := Lookup(args.Type)
+		if !ok || (args.Opts.Protect && (args.Opts.RetainOnDelete || !r.Retain)) {
+			return nil
+		}
+		opts := args.Opts
+		opts.Protect = true
+		opts.RetainOnDelete = opts.RetainOnDelete || r.Retain
+		return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
+	}
+}
