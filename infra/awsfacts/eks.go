@@ -45,3 +45,29 @@ func AddonKubernetesVersions() []string {
 
 // AddonDefaultsSource is where the offline answers come from.
 func AddonDefaultsSource() Source { return eksAddonDefaults }
+
+// eksVersionCalendar is the EKS Kubernetes version calendar: the offline answer of
+// eks.getClusterVersions. The real run asks the region, whose offer can lag the global calendar.
+var eksVersionCalendar = Source{
+	Ref:  "EKS User Guide \"Understand the Kubernetes version lifecycle on EKS\" (release calendar), China edition docs.amazonaws.cn/en_us/eks/latest/userguide/kubernetes-versions.html",
+	Read: "2026-11-25",
+}
+
+// ClusterVersion is one Kubernetes minor EKS offers, with its support status on the day read.
+type ClusterVersion struct {
+	Version, Status, EndOfStandardSupport string
+}
+
+// clusterVersions: 1.35 in standard support until 2027-03-27; 1.34's standard support ends
+// 2026-12-02, after which it is in extended support (priced per cluster-hour on top).
+var clusterVersions = []ClusterVersion{
+	{"1.35", "STANDARD_SUPPORT", "2027-03-27"},
+	{"1.34", "EXTENDED_SUPPORT", "2026-12-02"},
+	{"1.33", "EXTENDED_SUPPORT", "2026-07-29"},
+}
+
+// ClusterVersions is the offline answer of eks.getClusterVersions.
+func ClusterVersions() []ClusterVersion { return append([]ClusterVersion(nil), clusterVersions...) }
+
+// ClusterVersionsSource is where ClusterVersions was read.
+func ClusterVersionsSource() Source { return eksVersionCalendar }

@@ -48,6 +48,9 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 	parent := pulumi.Parent(c)
 	protect := []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.RetainOnDelete(a.Protect)}
 
+	if err := versionOffered(ctx, c); err != nil {
+		return nil, err
+	}
 	key, err := clusterKey(ctx, c, protect)
 	if err != nil {
 		return nil, err
@@ -150,6 +153,35 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 		return nil, err
 	}
 	return &controlPlaneOut{cluster: cl, key: key, deployerAccess: deployer, early: early}, nil
+}
+
+// versionOffered asks EKS in the stack's region which Kubernetes versions it offers: a China region
+// can lag the global calendar, and a version it does not offer fails CreateCluster only after the
+// key, the roles and the log group exist. A version past standard support fails prod and dr (extended
+// support is billed per cluster-hour on top, and upgrades are overdue) and is a warning elsewhere.
+func versionOffered(ctx *pulumi.Context, c *Cluster) error {
+	a := c.args
+	got, err := eks.GetClusterVersions(ctx, &eks.GetClusterVersionsArgs{}, pulumi.Provider(a.Env.Provider))
+	if err != nil {
+		return fmt.Errorf("EKS versions offered in %s: %w", a.Env.Region, err)
+	}
+	var offered []string
+	for _, v := range got.ClusterVersions {
+		offered = append(offered, v.ClusterVersion)
+		if v.ClusterVersion != a.Config.Version {
+			continue
+		}
+		if v.VersionStatus == "STANDARD_SUPPORT" {
+			return nil
+		}
+		msg := fmt.Sprintf("cluster.version %s is in %s in %s (standard support ended %s): upgrade (docs/runbooks/upgrade-kubernetes.md)",
+			a.Config.Version, v.VersionStatus, a.Env.Region, v.EndOfStandardSupportDate)
+		if a.Production {
+			return fmt.Errorf("%s", msg)
+		}
+		return ctx.Log.Warn(msg, nil)
+	}
+	return fmt.Errorf("cluster.version: Unsupported value: %q: EKS in %s offers %s", a.Config.Version, a.Env.Region, strings.Join(offered, ", "))
 }
 
 // clusterKey is the KMS key of Secrets envelope encryption and of every node and PVC volume.

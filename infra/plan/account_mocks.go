@@ -49,3 +49,28 @@ func addonVersion(args pulumi.MockCallArgs) (map[string]any, error) {
 	}
 	return map[string]any{"id": name, "addonName": name, "kubernetesVersion": k8s, "version": v, "mostRecent": false}, nil
 }
+
+// clusterVersions answers eks.getClusterVersions from the version calendar (awsfacts), honouring the
+// clusterVersionsOnlies and versionStatus filters the program may pass, as the EKS API does.
+func clusterVersions(args pulumi.MockCallArgs) map[string]any {
+	only := map[string]bool{}
+	if v, ok := args.Args["clusterVersionsOnlies"]; ok && v.IsArray() {
+		for _, e := range v.ArrayValue() {
+			only[e.StringValue()] = true
+		}
+	}
+	status := ""
+	if v, ok := args.Args["versionStatus"]; ok && v.IsString() {
+		status = v.StringValue()
+	}
+	var out []any
+	for _, cv := range awsfacts.ClusterVersions() {
+		if (len(only) > 0 && !only[cv.Version]) || (status != "" && status != cv.Status) {
+			continue
+		}
+		out = append(out, map[string]any{"clusterType": "eks", "clusterVersion": cv.Version, "versionStatus": cv.Status,
+			"endOfStandardSupportDate": cv.EndOfStandardSupport, "defaultVersion": false, "defaultPlatformVersion": "",
+			"endOfExtendedSupportDate": "", "kubernetesPatchVersion": "", "releaseDate": ""})
+	}
+	return map[string]any{"id": "eks", "clusterVersions": out}
+}

@@ -87,6 +87,8 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			return nil, err
 		}
 		out = o
+	case "aws:eks/getClusterVersions:getClusterVersions":
+		out = clusterVersions(args) // account_mocks.go
 	case "aws:iam/getRole:getRole":
 		o, err := getRole(args, r) // account_mocks.go
 		if err != nil {
