@@ -91,10 +91,22 @@ func TestPrincipalsInBothPartitions(t *testing.T) {
 	att := byName(cn, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-nodes-amazoneksworkernodepolicy")
 	require.NotNil(t, att)
 	assert.Equal(t, "arn:aws-cn:iam::aws:policy/AmazonEKSWorkerNodePolicy", att.Inputs["policyArn"])
-	assoc := byName(us, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")
+	assoc := byName(us, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deploy-staging")
 	require.NotNil(t, assoc)
 	assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", assoc.Inputs["policyArn"])
-	assert.Equal(t, "arn:aws:iam::123456789012:role/suoke-deployer", assoc.Inputs["principalArn"], "the role behind the session, not the session")
+	assert.Equal(t, "arn:aws:iam::123456789012:role/suoke-deploy-staging", assoc.Inputs["principalArn"], "a configured role name resolves in the stack's partition and account")
+	view := byName(cn, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-preview-suoke-preview")
+	require.NotNil(t, view)
+	assert.Equal(t, "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", view.Inputs["policyArn"], "preview roles read Secrets (Helm release state), nothing more")
+}
+
+// TestThrowAwayStackFallsBackToTheCallersRole: with no deployer roles configured, the access entry
+// names the role behind the caller's session (EKS refuses an assumed-role session ARN).
+func TestThrowAwayStackFallsBackToTheCallersRole(t *testing.T) {
+	g := record(t, func(v map[string]string) { v[config.Namespace+":"+config.KeyCluster] = `{"deployerRoles": []}` })
+	assoc := byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")
+	require.NotNil(t, assoc)
+	assert.Equal(t, "arn:aws-cn:iam::123456789012:role/suoke-deployer", assoc.Inputs["principalArn"], "the role behind the session, not the session")
 }
 
 // TestIRSARolesTrustOneServiceAccount: each add-on role names its own service account and the
@@ -151,7 +163,7 @@ func TestOrderingARealUpNeeds(t *testing.T) {
 	}
 	prov := byName(g, "pulumi:providers:kubernetes", "cluster-k8s")
 	require.NotNil(t, prov)
-	assert.True(t, dependsOn(prov, byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")),
+	assert.True(t, dependsOn(prov, byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deploy-staging")),
 		"the provider waits for the deployer's access, or the first up is Unauthorized")
 	for _, ng := range groups {
 		assert.True(t, dependsOn(prov, ng), "nothing in-cluster before %s", ng.Name)
@@ -187,6 +199,9 @@ func TestNodePools(t *testing.T) {
 		assert.Equal(t, "AL2023_x86_64_STANDARD", ng.Inputs["amiType"])
 	}
 	for _, lt := range ofType(g, "aws:ec2/launchTemplate:LaunchTemplate") {
+		if !strings.HasPrefix(lt.Name, "cluster-") {
+			continue // the runner host's (infra/runner), not a node pool's
+		}
 		md := lt.Inputs["metadataOptions"].(map[string]any)
 		assert.Equal(t, "required", md["httpTokens"])
 		assert.Equal(t, 1.0, md["httpPutResponseHopLimit"])

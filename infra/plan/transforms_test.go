@@ -59,11 +59,18 @@ func TestMocksRunStackTransformsLikeTheEngine(t *testing.T) {
 	assert.Len(t, m.Resources(), 3)
 }
 
+// A transform that changes props (or any option but protect and retainOnDelete) is refused offline:
+// the mocks would record something other than what the engine registers.
 func TestTransformResultsAreRefusedOffline(t *testing.T) {
 	m := plan.NewMocks(region(t, "cn-northwest-1"))
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
-			return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+			props := pulumi.Map{}
+			for k, v := range a.Props {
+				props[k] = v
+			}
+			props["enableDnsSupport"] = pulumi.Bool(false)
+			return &pulumi.ResourceTransformResult{Props: props, Opts: a.Opts}
 		}); err != nil {
 			return err
 		}
@@ -71,7 +78,34 @@ func TestTransformResultsAreRefusedOffline(t *testing.T) {
 		return err
 	}, pulumi.WithMocks("p", "test", m))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "the mock engine does not apply transform results")
+	assert.Contains(t, err.Error(), "beyond protect and retainOnDelete")
+}
+
+// Protect and retainOnDelete set by a transform are applied to the recorded resource, as the engine
+// applies them (infra/protection's transform relies on it).
+func TestTransformProtectionIsRecorded(t *testing.T) {
+	m := plan.NewMocks(region(t, "cn-northwest-1"))
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if err := ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+			if a.Type != "aws:ec2/vpc:Vpc" {
+				return nil
+			}
+			opts := a.Opts
+			opts.Protect, opts.RetainOnDelete = true, true
+			return &pulumi.ResourceTransformResult{Props: a.Props, Opts: opts}
+		}); err != nil {
+			return err
+		}
+		_, err := ec2.NewVpc(ctx, "vpc", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+		return err
+	}, pulumi.WithMocks("p", "test", m))
+	require.NoError(t, err)
+	for _, r := range m.Resources() {
+		if r.Type == "aws:ec2/vpc:Vpc" {
+			assert.True(t, r.Protect)
+			assert.True(t, r.RetainOnDelete)
+		}
+	}
 }
 
 func TestInvokeTransformsAreRefusedOffline(t *testing.T) {
