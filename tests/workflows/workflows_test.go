@@ -211,7 +211,8 @@ func str(s *actionlint.String) string {
 }
 
 // deployRules are the delivery rules on the workflows, as a list of problems (empty: all hold).
-func deployRules(up, deploy, drift *actionlint.Workflow, stacks []string) []string {
+// prodStacks (prod and its DR copy) are also previewed, from main, before their approval gate.
+func deployRules(up, deploy, drift *actionlint.Workflow, stacks, prodStacks []string) []string {
 	var problems []string
 	upJob := up.Jobs["up"]
 	switch {
@@ -241,6 +242,25 @@ func deployRules(up, deploy, drift *actionlint.Workflow, stacks []string) []stri
 		}
 		if permission(j, "id-token") != "write" {
 			problems = append(problems, fmt.Sprintf("deploy.yml: job %s must grant id-token: write to pulumi-up.yml", s))
+		}
+	}
+	for _, s := range prodStacks {
+		id := "preview-" + s
+		p := deploy.Jobs[id]
+		if p == nil || p.WorkflowCall == nil || str(p.WorkflowCall.Uses) != "./.github/workflows/pulumi-preview.yml" {
+			problems = append(problems, fmt.Sprintf("deploy.yml: stack %s has no job %s calling pulumi-preview.yml: its approvers must see its preview, from main", s, id))
+			continue
+		}
+		if in := p.WorkflowCall.Inputs["stack"]; in == nil || str(in.Value) != s {
+			problems = append(problems, fmt.Sprintf("deploy.yml: job %s must pass stack: %s", id, s))
+		}
+		j := deploy.Jobs[s]
+		if j == nil {
+			continue
+		}
+		needs := slices.ContainsFunc(j.Needs, func(n *actionlint.String) bool { return n.Value == id })
+		if !needs || !strings.Contains(str(j.If), "needs."+id+".result == 'success'") {
+			problems = append(problems, fmt.Sprintf("deploy.yml: %s must wait for a successful %s: the preview comes before the approval", s, id))
 		}
 	}
 	if prod := deploy.Jobs["prod"]; prod != nil {
@@ -273,18 +293,41 @@ func stackNames(t *testing.T) []string {
 	return out
 }
 
+// prodStackNames are the stacks whose suoke-platform:environment is prod or dr, read from their stack
+// files: the stacks whose secrets no unreviewed code may decrypt.
+func prodStackNames(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, s := range stackNames(t) {
+		var f struct {
+			Config map[string]any `json:"config"`
+		}
+		require.NoError(t, yaml.Unmarshal([]byte(read(t, "Pulumi."+s+".yaml")), &f))
+		if env, _ := f.Config["suoke-platform:environment"].(string); env == "prod" || env == "dr" {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	require.Equal(t, []string{"prod", "prod-dr"}, out, "the stack files name prod and its DR copy")
+	return out
+}
+
 func TestDeploysAreGatedAndSerialised(t *testing.T) {
 	up := parse(t, read(t, ".github/workflows/pulumi-up.yml"))
 	deploy := parse(t, read(t, ".github/workflows/deploy.yml"))
 	drift := parse(t, read(t, ".github/workflows/drift.yml"))
-	assert.Empty(t, deployRules(up, deploy, drift, stackNames(t)))
+	prods := prodStackNames(t)
+	assert.Empty(t, deployRules(up, deploy, drift, stackNames(t), prods))
 
 	// The same rules on broken variants.
 	cancel := parse(t, mutate(t, ".github/workflows/pulumi-up.yml", "cancel-in-progress: false", "cancel-in-progress: true"))
 	noEnv := parse(t, mutate(t, ".github/workflows/pulumi-up.yml", "name: ${{ inputs.stack }}\n", "name: production\n"))
-	prodFirst := parse(t, mutate(t, ".github/workflows/deploy.yml", "needs: [test, staging]", "needs: [test]"))
+	prodFirst := parse(t, mutate(t, ".github/workflows/deploy.yml", "needs: [test, staging, preview-prod]", "needs: [test, preview-prod]"))
 	drOnPush := parse(t, mutate(t, ".github/workflows/deploy.yml",
-		"if: github.event_name == 'workflow_dispatch' && inputs.stack == 'prod-dr'", "if: github.event_name == 'push'"))
+		"if: github.event_name == 'workflow_dispatch' && inputs.stack == 'prod-dr' && needs.preview-prod-dr.result == 'success'",
+		"if: github.event_name == 'push' && needs.preview-prod-dr.result == 'success'"))
+	prodUnpreviewed := parse(t, mutate(t, ".github/workflows/deploy.yml", "needs: [test, staging, preview-prod]", "needs: [test, staging]"))
+	noDRPreview := parse(t, mutate(t, ".github/workflows/deploy.yml", "  preview-prod-dr:\n", "  plan-prod-dr:\n"))
 	driftAlone := parse(t, mutate(t, ".github/workflows/drift.yml", "group: pulumi-${{ matrix.stack }}", "group: drift-${{ matrix.stack }}"))
 	cases := []struct {
 		name              string
@@ -298,10 +341,12 @@ func TestDeploysAreGatedAndSerialised(t *testing.T) {
 		{"prod-dr on push", up, drOnPush, drift, nil, "prod-dr deploys only by workflow_dispatch"},
 		{"drift outside the stack's group", up, deploy, driftAlone, nil, "drift.yml: the drift job must share"},
 		{"a stack without a deploy job", up, deploy, drift, []string{"qa"}, "stack qa has no job qa"},
+		{"prod approved before its preview", up, prodUnpreviewed, drift, nil, "prod must wait for a successful preview-prod"},
+		{"prod-dr without a preview from main", up, noDRPreview, drift, nil, "stack prod-dr has no job preview-prod-dr"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := deployRules(c.up, c.deploy, c.drift, c.stacks)
+			got := deployRules(c.up, c.deploy, c.drift, c.stacks, prods)
 			assert.True(t, slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, c.want) }),
 				"want a problem containing %q, got %q", c.want, got)
 		})
@@ -547,8 +592,8 @@ func workflowsOf(t *testing.T, replace, content string) map[string]*actionlint.W
 func TestSelfHostedJobsTakeTheMirrors(t *testing.T) {
 	problems, checked := mirrorRules(root, workflowsOf(t, "", ""))
 	assert.Empty(t, problems)
-	// preview (pull-request.yml), up (pulumi-up.yml), drift (drift.yml).
-	assert.Equal(t, 3, checked, "the rule finds every self-hosted job that runs Go or Pulumi")
+	// preview (pull-request.yml), preview (pulumi-preview.yml), up (pulumi-up.yml), drift (drift.yml).
+	assert.Equal(t, 4, checked, "the rule finds every self-hosted job that runs Go or Pulumi")
 
 	const up, drift, pr = ".github/workflows/pulumi-up.yml", ".github/workflows/drift.yml", ".github/workflows/pull-request.yml"
 	goproxy := "      GOPROXY: ${{ vars.GOPROXY || 'https://proxy.golang.org,direct' }}\n"
