@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,4 +75,18 @@ func TestEmptyGraph(t *testing.T) {
 	est := EstimateDeploy(nil)
 	assert.Zero(t, est.EstimatedMinutes)
 	assert.Empty(t, est.CriticalPath)
+}
+
+// TestEveryDurationNamesItsSource: a figure in the table says where it comes from (an issue, a pull
+// request, a document) or says it is an estimate, and what was taken; a new type cannot slip in with
+// a bare number.
+func TestEveryDurationNamesItsSource(t *testing.T) {
+	cited := regexp.MustCompile(`[\w.-]+/[\w.-]+#\d+|\.md\b|documentation|docs?\b|API|\(estimate`)
+	for typ, d := range DurationTable() {
+		assert.Positive(t, d.Minutes, typ)
+		assert.Regexp(t, cited, d.Source, "%s: %q cites nothing and is not marked an estimate", typ, d.Source)
+		if !strings.Contains(d.Source, "Kubernetes object") && !strings.Contains(d.Source, "API-only") {
+			assert.Contains(t, d.Source, "taken", "%s: the source says which figure was taken", typ)
+		}
+	}
 }

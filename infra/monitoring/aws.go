@@ -24,8 +24,12 @@ type awsOut struct {
 	// plain strings; the resources are kept for ordering.
 	fluentBitRoleARN, bootstrapRoleARN, tempoRoleARN, yaceRoleARN string
 	fluentBitRole, bootstrapRole, tempoRole, yaceRole             *iam.Role
-	traceBucket                                                   string
-	traceBucketRes                                                *s3.BucketV2
+	// logsMasterRoleARN is the domain's fine-grained access control master user: a role outside the
+	// cluster that the bootstrap Job assumes from its IRSA role (logsMasterRole).
+	logsMasterRoleARN string
+	logsMasterRole    *iam.Role
+	traceBucket       string
+	traceBucketRes    *s3.BucketV2
 }
 
 // DomainName is the log domain's name: at most 28 lower-case characters (OpenSearch Service rule).
@@ -64,6 +68,48 @@ func (b *builder) awsResources() (*awsOut, error) {
 	out.traceBucket = fmt.Sprintf("%s-traces-%s", strings.ToLower(a.ClusterName), env.AccountID)
 	bucketARN := env.ARN("s3", "", "", out.traceBucket)
 
+	// The domain's master user is a role of its own, not the bootstrap Job's IRSA role: an IRSA role's
+	// trust names the cluster's OIDC provider, so a domain whose master user it was waited for the
+	// whole control plane (about 10 minutes) before its own 20-minute create could start. The master
+	// role trusts only the account, on condition that the caller is the bootstrap Job's IRSA role
+	// (aws:PrincipalArn, whose value for a role session is the role's ARN, not the session's); a
+	// condition names that role by ARN without IAM resolving it, so it may not exist yet, whereas a
+	// role ARN as Principal must exist when the policy is saved ("Invalid principal in policy").
+	// Sources, read 2026-12-02: IAM User Guide, "AWS JSON policy elements: Principal", section IAM role
+	// principals (awsdocs/iam-user-guide doc_source/reference_policies_elements_principal.md; "AWS
+	// does not convert condition key ARNs to IDs"; the role session is granted permissions "based on
+	// the ARN of role that was assumed, and not the ARN of the resulting session");
+	// https://repost.aws/knowledge-center/iam-trust-policy-error (a Principal naming a deleted or
+	// missing user or role fails with "Invalid principal in policy").
+	out.bootstrapRoleARN = env.ARN("iam", "", env.AccountID, "role/"+roleName(a.ClusterName, "logs-bootstrap"))
+	masterName := roleName(a.ClusterName, "logs-master")
+	out.logsMasterRoleARN = env.ARN("iam", "", env.AccountID, "role/"+masterName)
+	masterTrust, err := policyJSON(map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
+		"Action":    "sts:AssumeRole",
+		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": out.bootstrapRoleARN}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	master, err := iam.NewRole(b.ctx, b.child("logs-master"), &iam.RoleArgs{
+		Name: pulumi.String(masterName), AssumeRolePolicy: pulumi.String(masterTrust), Tags: b.tags(nil),
+		Description: pulumi.String("Master user of the log domain " + domain + ", assumed by the logs-bootstrap Job"),
+	}, b.aws...)
+	if err != nil {
+		return nil, err
+	}
+	// The domain's access policy lets the account's principals in only as far as their own IAM
+	// policies allow, so the master role needs the HTTP actions the bootstrap sends.
+	masterPolicy, err := policyJSON(stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}, domainARN, domainARN+"/*"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := iam.NewRolePolicy(b.ctx, b.child("logs-master"), &iam.RolePolicyArgs{Role: master.Name, Policy: pulumi.String(masterPolicy)}, b.aws...); err != nil {
+		return nil, err
+	}
+	out.logsMasterRole = master
+
 	// IRSA roles: one per workload, each with only what it does.
 	roles := []struct {
 		role, namespace, account string
@@ -74,9 +120,10 @@ func (b *builder) awsResources() (*awsOut, error) {
 		{"fluent-bit", a.Namespace, "fluent-bit", []any{
 			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}, domainARN, domainARN+"/*"),
 		}, &out.fluentBitRoleARN, &out.fluentBitRole},
-		// The bootstrap Job's role is the domain's fine-grained access control master user.
+		// The bootstrap Job's role only becomes the master role (role chaining); the domain's requests
+		// are signed with the master role's session.
 		{"logs-bootstrap", a.Namespace, logsBootstrapAccount, []any{
-			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}, domainARN, domainARN+"/*"),
+			stmt([]string{"sts:AssumeRole"}, out.logsMasterRoleARN),
 		}, &out.bootstrapRoleARN, &out.bootstrapRole},
 		{"tempo", a.Namespace, "tempo", []any{
 			stmt([]string{"s3:ListBucket"}, bucketARN),
@@ -125,7 +172,8 @@ func (b *builder) awsResources() (*awsOut, error) {
 	if err != nil {
 		return nil, err
 	}
-	domainDeps = append(domainDeps, logResPolicy, out.bootstrapRole)
+	// The master role exists before the domain names it; nothing here waits for the cluster.
+	domainDeps = append(domainDeps, logResPolicy, out.logsMasterRole)
 
 	// Fine-grained access control decides who reads and writes what; the resource policy only lets the
 	// account's principals reach the domain at all.
@@ -160,9 +208,16 @@ func (b *builder) awsResources() (*awsOut, error) {
 		DomainEndpointOptions: &opensearch.DomainDomainEndpointOptionsArgs{
 			EnforceHttps: pulumi.Bool(true), TlsSecurityPolicy: pulumi.String(OpenSearchTLSPolicy),
 		},
+		// Fine-grained access control authenticates a signed request by the role behind the session:
+		// an assumed-role session of the master role is the master user. Sources, read 2026-12-02:
+		// OpenSearch Service Developer Guide, fgac.md ("one of the assumed roles from the identity
+		// pool must match the IAM role that you specified for the master user",
+		// awsdocs/amazon-opensearch-service-developer-guide doc_source/fgac.md); a Lambda's
+		// assumed-role session reported as "User [name=arn:aws:iam::…:role/lambdaOpenSearchRole,
+		// backend_roles=[arn:aws:iam::…:role/lambdaOpenSearchRole]]" in opensearch-project/security#4595.
 		AdvancedSecurityOptions: &opensearch.DomainAdvancedSecurityOptionsArgs{
 			Enabled: pulumi.Bool(true), InternalUserDatabaseEnabled: pulumi.Bool(false),
-			MasterUserOptions: &opensearch.DomainAdvancedSecurityOptionsMasterUserOptionsArgs{MasterUserArn: pulumi.String(out.bootstrapRoleARN)},
+			MasterUserOptions: &opensearch.DomainAdvancedSecurityOptionsMasterUserOptionsArgs{MasterUserArn: pulumi.String(out.logsMasterRoleARN)},
 		},
 		AccessPolicies: pulumi.String(access),
 		LogPublishingOptions: opensearch.DomainLogPublishingOptionArray{&opensearch.DomainLogPublishingOptionArgs{

@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var testLogs = LogsInput{RetentionDays: 30, Shards: 3, Replicas: 1, WriterRoleARN: "arn:aws-cn:iam::123456789012:role/suoke-prod-fluent-bit"}
+var testLogs = LogsInput{RetentionDays: 30, Shards: 3, Replicas: 1, WriterRoleARN: "arn:aws-cn:iam::123456789012:role/suoke-prod-fluent-bit",
+	MasterRoleARN: "arn:aws-cn:iam::123456789012:role/suoke-prod-logs-master", SourceRoleARN: "arn:aws-cn:iam::123456789012:role/suoke-prod-logs-bootstrap"}
 
 func TestBootstrapBodies(t *testing.T) {
 	files, err := BootstrapFiles(testLogs)

@@ -298,7 +298,8 @@ const (
 // logs runs the OpenSearch bootstrap Job, then Fluent Bit.
 func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 	a := b.args
-	files, err := BootstrapFiles(LogsInput{RetentionDays: a.Monitoring.LogRetentionDays, Shards: a.AZs, Replicas: 1, WriterRoleARN: aws.fluentBitRoleARN})
+	files, err := BootstrapFiles(LogsInput{RetentionDays: a.Monitoring.LogRetentionDays, Shards: a.AZs, Replicas: 1, WriterRoleARN: aws.fluentBitRoleARN,
+		MasterRoleARN: aws.logsMasterRoleARN, SourceRoleARN: aws.bootstrapRoleARN})
 	if err != nil {
 		return err
 	}
@@ -323,6 +324,12 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 		return err
 	}
 	sch := a.scheduling()
+	// The Job passes Pod Security "restricted" (the namespace warns and audits at that level): non-root,
+	// no privilege escalation, every capability dropped, the runtime's seccomp profile, a read-only
+	// root file system. HOME is an emptyDir because the AWS CLI caches the assumed roles' credentials
+	// under $HOME/.aws/cli/cache. Kubernetes, "Pod Security Standards", Restricted
+	// (https://kubernetes.io/docs/concepts/security/pod-security-standards/, read 2026-12-02).
+	const home = "/home/bootstrap"
 	job, err := batchv1.NewJob(b.ctx, b.child("logs-bootstrap-job"), &batchv1.JobArgs{
 		Metadata: b.meta("logs-bootstrap-"+Checksum(files)[:8], nil),
 		Spec: &batchv1.JobSpecArgs{
@@ -336,24 +343,34 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 					Tolerations: corev1.TolerationArray{&corev1.TolerationArgs{
 						Key: pulumi.String(sch.Key), Operator: pulumi.String("Equal"), Value: pulumi.String(sch.Pool), Effect: pulumi.String("NoSchedule"),
 					}},
-					SecurityContext: &corev1.PodSecurityContextArgs{RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(65534)},
+					SecurityContext: &corev1.PodSecurityContextArgs{RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(65534), RunAsGroup: pulumi.Int(65534),
+						SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}},
 					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 						Name:    pulumi.String("bootstrap"),
 						Image:   pulumi.String(a.Registries.Image(imgAWSCLI)),
-						Command: pulumi.StringArray{pulumi.String("/bin/bash"), pulumi.String("/bootstrap/bootstrap.sh")},
+						Command: pulumi.StringArray{pulumi.String("/bin/bash"), pulumi.String(bootstrapMountDir + "/bootstrap.sh")},
 						Env: corev1.EnvVarArray{
 							&corev1.EnvVarArgs{Name: pulumi.String("ENDPOINT"), Value: aws.domain.Endpoint},
 							&corev1.EnvVarArgs{Name: pulumi.String("AWS_REGION"), Value: pulumi.String(a.Env.Region)},
-							&corev1.EnvVarArgs{Name: pulumi.String("HOME"), Value: pulumi.String("/tmp")},
+							&corev1.EnvVarArgs{Name: pulumi.String("AWS_CONFIG_FILE"), Value: pulumi.String(bootstrapMountDir + "/" + awsConfigFile)},
+							&corev1.EnvVarArgs{Name: pulumi.String("AWS_PROFILE"), Value: pulumi.String(masterProfile)},
+							&corev1.EnvVarArgs{Name: pulumi.String("HOME"), Value: pulumi.String(home)},
 						},
-						VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{Name: pulumi.String("files"), MountPath: pulumi.String("/bootstrap"), ReadOnly: pulumi.Bool(true)}},
+						VolumeMounts: corev1.VolumeMountArray{
+							&corev1.VolumeMountArgs{Name: pulumi.String("files"), MountPath: pulumi.String(bootstrapMountDir), ReadOnly: pulumi.Bool(true)},
+							&corev1.VolumeMountArgs{Name: pulumi.String("home"), MountPath: pulumi.String(home)},
+						},
 						Resources: &corev1.ResourceRequirementsArgs{
 							Requests: pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("128Mi")},
 							Limits:   pulumi.StringMap{"memory": pulumi.String("256Mi")},
 						},
-						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true)},
+						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
+							Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}}},
 					}},
-					Volumes: corev1.VolumeArray{&corev1.VolumeArgs{Name: pulumi.String("files"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String("logs-bootstrap")}}},
+					Volumes: corev1.VolumeArray{
+						&corev1.VolumeArgs{Name: pulumi.String("files"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String("logs-bootstrap")}},
+						&corev1.VolumeArgs{Name: pulumi.String("home"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("16Mi")}},
+					},
 				},
 			},
 		},
@@ -374,13 +391,23 @@ func (b *builder) traces(aws *awsOut, stack *helmv3.Release) error {
 	in := TracesInput{Namespace: a.Namespace, Sampling: a.Monitoring.TraceSampling, RetentionDays: a.Monitoring.TraceRetentionDays,
 		Bucket: aws.traceBucket, Region: a.Env.Region, S3Endpoint: "s3." + a.Env.Region + "." + a.Env.DNSSuffix}
 	sch := a.scheduling()
-	tempo, err := b.release("tempo", "tempo", TempoValues(in, aws.tempoRoleARN, a.StorageClass, sch, a.Registries), nil, aws.tempoRole, aws.traceBucketRes, stack)
-	if err != nil {
+	// Neither Tempo nor the collector waits for kube-prometheus-stack or for each other: each chart
+	// adds only a ServiceMonitor besides its workload, whose CRD the cluster installs first (in
+	// DependsOn) and which the operator's admission webhooks do not see (they match prometheusrules
+	// only: prometheus-community/helm-charts charts/kube-prometheus-stack/templates/prometheus-operator/
+	// admission-webhooks/validatingWebhookConfiguration.yaml and mutatingWebhookConfiguration.yaml,
+	// read 2026-12-02); Prometheus picks a ServiceMonitor up whenever it appears. The collector is
+	// ready on its health_check extension, not on reaching Tempo (the chart's default config:
+	// open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector/values.yaml), and its
+	// OTLP exporter queues and retries until Tempo answers (retry_on_failure and sending_queue on by
+	// default: open-telemetry/opentelemetry-collector exporter/exporterhelper/README.md, read
+	// 2026-12-02). Waiting put 2.6 minutes on the deploy's critical path.
+	if _, err := b.release("tempo", "tempo", TempoValues(in, aws.tempoRoleARN, a.StorageClass, sch, a.Registries), nil, aws.tempoRole, aws.traceBucketRes); err != nil {
 		return err
 	}
-	if _, err := b.release("collector", collectorService, CollectorValues(in, a.collectorReplicas(), sch, a.Registries), nil, tempo); err != nil {
+	if _, err := b.release("collector", collectorService, CollectorValues(in, a.collectorReplicas(), sch, a.Registries), nil); err != nil {
 		return err
 	}
-	_, err = b.release("cloudwatch", "cloudwatch-exporter", YACEValues(a.Env.Region, aws.yaceRoleARN, sch, a.Registries), nil, aws.yaceRole, stack)
+	_, err := b.release("cloudwatch", "cloudwatch-exporter", YACEValues(a.Env.Region, aws.yaceRoleARN, sch, a.Registries), nil, aws.yaceRole, stack)
 	return err
 }
