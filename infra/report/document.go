@@ -34,6 +34,8 @@ type Document struct {
 	Cluster *ClusterSummary `json:"cluster,omitempty"`
 	// Monitoring is alerts per severity, SLOs, routes, dashboards, logs and traces (monitoring.go).
 	Monitoring *MonitoringSummary `json:"monitoring,omitempty"`
+	// ZoneLoss is what losing each AZ takes and leaves (zones.go).
+	ZoneLoss *ZoneLoss `json:"zoneLoss,omitempty"`
 }
 
 // PoolLine is one node pool against the sizing plan.
@@ -73,6 +75,7 @@ func Build(g *plan.Graph, results []policy.Result) *Document {
 	d.DataTier = Data(g.Resources)
 	d.Cluster = ClusterOf(g)
 	d.Monitoring = MonitoringOf(g)
+	d.ZoneLoss = ZoneLossOf(g.Resources, g.Outputs)
 	return d
 }
 

@@ -94,6 +94,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	writeClusterMarkdown(p, d)
 	writeDataMarkdown(p, d)
 	writeMonitoringMarkdown(p, d)
+	writeZoneLossMarkdown(p, d)
 
 	p.f("\n**Policies**: %d checked, %d failed\n", len(d.Policies), len(failed))
 	if len(failed) > 0 {

@@ -94,6 +94,7 @@ func WriteText(w io.Writer, d *Document) error {
 	writeClusterText(p, w, d)
 	writeDataText(p, w, d)
 	writeMonitoringText(p, w, d)
+	writeZoneLossText(p, w, d)
 
 	passed, failed := 0, policy.Failed(d.Policies)
 	passed = len(d.Policies) - len(failed)
