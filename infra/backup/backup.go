@@ -92,7 +92,24 @@ func (b *builder) opts(region string, stateful bool, extra ...pulumi.ResourceOpt
 	return append(o, extra...)
 }
 
-// key returns the backup key of a region, creating it once: rotation on, a 30-day deletion window.
+// KeyDeletionWindowDays is the waiting period before KMS deletes a backup key the stack no longer
+// has. Protected stacks keep the longest, 30 days: a key deleted by mistake takes every backup it
+// encrypts with it. Unprotected stacks use the shortest, 7 days (ScheduleKeyDeletion: "a waiting
+// period of 7-30 days", during which CancelKeyDeletion restores the key; AWS KMS API Reference,
+// docs.amazonaws.cn/goto/WebAPI/kms-2014-11-01/ScheduleKeyDeletion, read 2026-12-02). By then the
+// destroy has emptied their buckets and deleted their vault's recovery points, so nothing is left
+// encrypted under the key, and a week still lets someone cancel the deletion after a destroy made by
+// mistake. deletionWindowInDays is read at deletion only, not a replacement trigger
+// (hashicorp/terraform-provider-aws aws_kms_key schema: Optional, 7 to 30, not ForceNew; read
+// 2026-12-02), so a deployed stack takes the change in place.
+func KeyDeletionWindowDays(protect bool) int {
+	if protect {
+		return 30
+	}
+	return 7
+}
+
+// key returns the backup key of a region, creating it once: rotation on, the deletion window above.
 func (b *builder) key(region string) (*kms.Key, error) {
 	if k, ok := b.keys[region]; ok {
 		return k, nil
@@ -100,7 +117,7 @@ func (b *builder) key(region string) (*kms.Key, error) {
 	k, err := kms.NewKey(b.ctx, fmt.Sprintf("%s-key-%s", b.name, region), &kms.KeyArgs{
 		Description:          pulumi.Sprintf("Suoke backups (%s) in %s", b.args.Topology.KeyAlias, region),
 		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
+		DeletionWindowInDays: pulumi.Int(KeyDeletionWindowDays(b.args.Protect)),
 	}, b.opts(region, true)...)
 	if err != nil {
 		return nil, err
@@ -114,6 +131,18 @@ func (b *builder) key(region string) (*kms.Key, error) {
 	b.c.KeyARNs[region] = k.Arn
 	return k, nil
 }
+
+// forceDestroy lets a destroy of an unprotected stack delete its buckets and vaults with what they
+// hold. Without it S3 refuses to delete a bucket that still has objects or versions (BucketNotEmpty)
+// and AWS Backup a vault that still has recovery points, and the destroy stops there. With it the
+// provider first deletes every object ("including any locked objects") and every recovery point
+// (pulumi-aws v6.83.4 sdk/go/aws/s3/bucketV2.go and
+// sdk/go/aws/backup/vault.go, ForceDestroy; hashicorp/terraform-provider-aws
+// internal/service/backup/vault.go, resourceVaultDelete: ListRecoveryPointsByBackupVault then
+// DeleteRecoveryPoint each; all read 2026-12-02). The flag acts from state: it must have been applied
+// by an `up` before the destroy (docs/runbooks/destroy-stack.md). Protected stacks never set it, and
+// are retained on delete anyway.
+func (b *builder) forceDestroy() bool { return !b.args.Protect }
 
 func policyJSON(statements ...map[string]any) string {
 	out, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements}) // plain maps: cannot fail
@@ -149,6 +178,7 @@ func (b *builder) createBucket(spec config.BucketSpec) error {
 	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
 		Bucket:            pulumi.String(spec.Name),
 		ObjectLockEnabled: pulumi.Bool(spec.ObjectLock),
+		ForceDestroy:      pulumi.Bool(b.forceDestroy()),
 		Tags:              pulumi.StringMap{bucketRoleTagKey: pulumi.String(bucketRoleBackups)},
 	}, b.opts(spec.Region, true)...)
 	if err != nil {
@@ -229,7 +259,8 @@ func (b *builder) accessLogs(spec config.BucketSpec, source *s3.BucketV2) error 
 	name := spec.Name + "-logs"
 	n := b.name + "-" + name
 	logs, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
-		Bucket: pulumi.String(name), Tags: pulumi.StringMap{bucketRoleTagKey: pulumi.String(bucketRoleAccessLog)},
+		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(b.forceDestroy()),
+		Tags: pulumi.StringMap{bucketRoleTagKey: pulumi.String(bucketRoleAccessLog)},
 	}, b.opts(spec.Region, true)...)
 	if err != nil {
 		return err
@@ -402,13 +433,22 @@ func (b *builder) vaults() error {
 			return err
 		}
 		vault, err := backup.NewVault(ctx, b.name+"-vault-"+v.Region, &backup.VaultArgs{
-			Name: pulumi.String(v.Name), KmsKeyArn: key.Arn,
+			Name: pulumi.String(v.Name), KmsKeyArn: key.Arn, ForceDestroy: pulumi.Bool(b.forceDestroy()),
 		}, b.opts(v.Region, true)...)
 		if err != nil {
 			return err
 		}
 		deps = append(deps, vault)
-		if v.Lock {
+		// Locks only in protected stacks, whatever backup.vaultLock says (its default is true, and
+		// validation already requires it in prod and dr): a vault lock "prevents attempts to delete
+		// any recovery point stored in or created in" the vault (AWS Backup API Reference
+		// PutBackupVaultLockConfiguration), so neither forceDestroy nor anyone else could empty the
+		// vault of an unprotected stack, and a compliance-mode lock cannot even be removed after its
+		// grace time. A staging stack deployed with the earlier governance-mode lock (no
+		// changeableForDays) loses it on its next `up`: a governance lock may be deleted with
+		// backup:DeleteBackupVaultLockConfiguration (AWS re:Post knowledge-center
+		// "backup-delete-vault-lock"; both read 2026-12-02).
+		if v.Lock && b.args.Protect {
 			lock := &backup.VaultLockConfigurationArgs{BackupVaultName: vault.Name, MinRetentionDays: pulumi.Int(7),
 				MaxRetentionDays: pulumi.Int(cfg.WeeklyRetentionDays)}
 			if b.args.Protect {

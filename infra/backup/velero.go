@@ -106,7 +106,8 @@ func (b *builder) velero() error {
 	if err != nil {
 		return err
 	}
-	if _, err := iam.NewRolePolicy(ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, opts...); err != nil {
+	perms, err := iam.NewRolePolicy(ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, opts...)
+	if err != nil {
 		return err
 	}
 	b.c.VeleroRoleARN = role.Arn
@@ -132,12 +133,20 @@ func (b *builder) velero() error {
 		return toMap(vals)
 	}).(pulumi.MapOutput)
 
+	// Velero writes to the bucket until it is uninstalled: it depends on the bucket where this stack
+	// creates it, and on its permissions, so that a destroy removes Velero first and the bucket,
+	// emptied by forceDestroy, gets no new backup between emptying and deletion (the engine deletes
+	// dependents first).
+	deps := append([]pulumi.Resource{perms}, v.DependsOn...)
+	if bucket, ok := b.bucket[t.VeleroBucket]; ok {
+		deps = append(deps, bucket)
+	}
 	_, err = helmv3.NewRelease(ctx, b.name+"-velero", &helmv3.ReleaseArgs{
 		Name: pulumi.String("velero"), Namespace: pulumi.String(v.Namespace), CreateNamespace: pulumi.Bool(true),
 		Chart: pulumi.String(v.Chart.Chart), Version: pulumi.String(v.Chart.Version),
 		RepositoryOpts: repoOpts(v.Chart.Repo),
 		Values:         values,
-	}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(v.DependsOn))
+	}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(deps))
 	return err
 }
 

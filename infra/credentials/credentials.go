@@ -27,6 +27,22 @@ const Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 // Redis OSS AUTH command", read 2026-11-25).
 const ElastiCacheAuthTokenPunctuation = "!&#$^<>-"
 
+// RecoveryWindowDays is how long Secrets Manager keeps a deleted secret restorable. Protected stacks
+// keep the longest window, 30 days. Unprotected ones (staging, throw-away stacks) delete at once: a
+// secret scheduled for deletion keeps its name, so the next `up` of a rebuilt stack could not create
+// "suoke/<stack>/..." again until the window ends. 0 is the provider's "force deletion without
+// recovery" (pulumi-aws v6.83.4 sdk/go/aws/secretsmanager/secret.go, RecoveryWindowInDays: "0 to force
+// deletion without recovery or range from 7 to 30 days"; the upstream resource sends DeleteSecret with
+// ForceDeleteWithoutRecovery then, hashicorp/terraform-provider-aws resource_aws_secretsmanager_secret.go;
+// Secrets Manager API DeleteSecret, docs.amazonaws.cn/secretsmanager/latest/apireference/API_DeleteSecret.html;
+// all read 2026-12-02). The window is read at delete time only, so changing it is an in-place update.
+func RecoveryWindowDays(protect bool) int {
+	if protect {
+		return 30
+	}
+	return 0
+}
+
 // Args describes one credential.
 type Args struct {
 	// SecretName is the Secrets Manager secret's name, e.g. "suoke/prod/redis/auth-token".
@@ -40,7 +56,8 @@ type Args struct {
 	AllowedPunctuation string
 	// KMSKeyID encrypts the secret; nil uses the account's aws/secretsmanager key.
 	KMSKeyID pulumi.StringInput
-	// Protect keeps the secret through a stray destroy (prod and dr).
+	// Protect keeps the secret through a stray destroy (prod and dr), with Secrets Manager's longest
+	// recovery window; unprotected stacks delete it at once (RecoveryWindowDays).
 	Protect bool
 	// Tags are added beside the provider's default tags.
 	Tags map[string]string
@@ -113,11 +130,10 @@ func build(ctx *pulumi.Context, name string, args Args, c *Credential) error {
 	}
 	keep := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
 	secret, err := secretsmanager.NewSecret(ctx, name+"-secret", &secretsmanager.SecretArgs{
-		Name:        pulumi.String(args.SecretName),
-		Description: pulumi.String(args.Description),
-		KmsKeyId:    args.KMSKeyID,
-		// The longest recovery window: a deleted secret can be restored for 30 days.
-		RecoveryWindowInDays: pulumi.Int(30),
+		Name:                 pulumi.String(args.SecretName),
+		Description:          pulumi.String(args.Description),
+		KmsKeyId:             args.KMSKeyID,
+		RecoveryWindowInDays: pulumi.Int(RecoveryWindowDays(args.Protect)),
 		Tags:                 tags,
 	}, keep...)
 	if err != nil {

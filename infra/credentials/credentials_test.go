@@ -148,3 +148,22 @@ func TestBadArgsRegisterNothing(t *testing.T) {
 	require.ErrorContains(t, err, "credentials.bad.length: Invalid value: 4")
 	assert.Empty(t, m.registered)
 }
+
+// TestRecoveryWindowFollowsProtect: a protected secret keeps Secrets Manager's 30-day recovery window;
+// an unprotected one is deleted at once (0), so a rebuilt stack can create the same name again.
+func TestRecoveryWindowFollowsProtect(t *testing.T) {
+	for _, c := range []struct {
+		protect bool
+		window  float64
+	}{{true, 30}, {false, 0}} {
+		m := &mocks{fresh: "f", stored: "s", registered: map[string]pulumi.MockResourceArgs{}}
+		args := validArgs()
+		args.Protect = c.protect
+		run(t, m, args)
+		s := m.registered["aws:secretsmanager/secret:Secret"]
+		require.True(t, s.Inputs.HasValue("recoveryWindowInDays"), "protect=%v: the window must be set, the provider's default is 30", c.protect)
+		assert.Equal(t, c.window, s.Inputs["recoveryWindowInDays"].NumberValue(), "protect=%v", c.protect)
+		assert.Equal(t, c.protect, s.RegisterRPC.GetProtect())
+		assert.Equal(t, c.protect, s.RegisterRPC.GetRetainOnDelete())
+	}
+}

@@ -438,7 +438,11 @@ func TestRedisWithIAMUsers(t *testing.T) {
 	assert.Equal(t, []any{"sg-data"}, rg.Inputs["securityGroupIds"])
 	assert.Equal(t, "cache.r6g.xlarge", rg.Inputs["nodeType"])
 	assert.Equal(t, 7.0, rg.Inputs["snapshotRetentionLimit"])
-	assert.Equal(t, "suoke-prod-final", rg.Inputs["finalSnapshotIdentifier"])
+	// The final snapshot carries the ID AWS gave the data key in this build (the mocks' ID here).
+	key := d.one(t, "aws:kms/key:Key")
+	require.NotEmpty(t, key.ID)
+	assert.Equal(t, "suoke-prod-final-"+key.ID, rg.Inputs["finalSnapshotIdentifier"])
+	assert.Contains(t, rg.Dependencies, key.URN)
 	assert.NotContains(t, rg.Inputs, "authToken", "IAM authentication: no static password")
 	assert.Equal(t, []any{"suoke-prod-redis"}, rg.Inputs["userGroupIds"])
 	assert.True(t, rg.Protect)

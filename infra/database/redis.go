@@ -65,6 +65,37 @@ func redisAccessString(service string) string {
 	return fmt.Sprintf("on ~%[1]s:* &%[1]s:* +@all -@dangerous", service)
 }
 
+// FinalSnapshotName names the snapshot ElastiCache takes when it deletes the replication group
+// (DeleteReplicationGroup's FinalSnapshotIdentifier). A fixed name such as "suoke-staging-final"
+// works once: the next deletion of a rebuilt group fails with SnapshotAlreadyExistsFault ("You
+// already have a snapshot with the given name": the errors of DeleteReplicationGroup in the AWS API
+// model, as the generated SDK lists them, docs.rs aws-sdk-elasticache
+// operation/delete_replication_group DeleteReplicationGroupError; the operation itself,
+// docs.amazonaws.cn/AmazonElastiCache/latest/APIReference/API_DeleteReplicationGroup.html; both read
+// 2026-12-02), and the destroy stops there.
+//
+// The name carries the ID AWS assigned to the data tier's KMS key at its creation: the key is
+// created in the same build as the group, before it, and encrypts the group and so this very snapshot.
+// That makes the name
+//   - deterministic across `up`s: the key ID never changes while the key lives (no time, no random
+//     value, so a second preview shows no change);
+//   - unique per build: a rebuilt stack creates a new key with a new ID; and a group replaced because
+//     its key changed (kmsKeyId forces replacement) gets a new name too;
+//   - useful: it names the key the snapshot needs to be restored, which must not be deleted first.
+//
+// The limit: a group replaced twice for another reason within one build (same key) would reuse the
+// name; ElastiCache then refuses the second deletion, nothing is lost, and the old snapshot is
+// renamed or deleted by hand. finalSnapshotIdentifier is read at deletion only, not a replacement
+// trigger (hashicorp/terraform-provider-aws internal/service/elasticache/replication_group.go, schema
+// "final_snapshot_identifier": Optional, not ForceNew, read 2026-12-02), so changing it on a deployed
+// stack is an in-place state update. The result is letters, digits and single hyphens: a KMS key ID is
+// a lower-case UUID.
+func FinalSnapshotName(groupID, keyID string) string { return groupID + "-final-" + keyID }
+
+func finalSnapshotName(groupID string, keyID pulumi.StringOutput) pulumi.StringOutput {
+	return keyID.ApplyT(func(k string) string { return FinalSnapshotName(groupID, k) }).(pulumi.StringOutput)
+}
+
 func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) error {
 	r := args.Redis
 	parent := pulumi.Parent(d)
@@ -119,7 +150,7 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		SnapshotRetentionLimit:   pulumi.Int(r.Settings.SnapshotRetentionDays),
 		SnapshotWindow:           pulumi.String(r.Settings.SnapshotWindow),
 		MaintenanceWindow:        pulumi.String(r.Settings.MaintenanceWindow),
-		FinalSnapshotIdentifier:  pulumi.String(id + "-final"),
+		FinalSnapshotIdentifier:  finalSnapshotName(id, key.KeyId),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
 		Tags:                     tags(args, nil),
 	}
