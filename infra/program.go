@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/account"
+	"github.com/suoke-life/suoke-platform/infra/audit"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/cost"
 	"github.com/suoke-life/suoke-platform/infra/identity"
@@ -137,6 +138,37 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Audit and detection (infra/audit) are one per account and region: only the owner of the account
+	// baseline builds them, in its region and its DR region (through the DR provider; a stack with no
+	// DR pair gets one for the audit alone), protected and kept on destroy.
+	var aud *audit.Audit
+	if cfg.AccountBaseline {
+		auditDR := drEnv
+		if auditDR == nil {
+			p, err := aws.NewProvider(ctx, "aws-audit-dr", &aws.ProviderArgs{
+				Region: pulumi.String(cfg.DRRegion.Name), DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(tags)},
+			})
+			if err != nil {
+				return nil, fmt.Errorf("aws provider of %s: %w", cfg.DRRegion.Name, err)
+			}
+			if auditDR, err = identity.Lookup(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+		var emails []pulumi.StringInput
+		for _, e := range cfg.Monitoring.Receivers.OnCall.Emails {
+			emails = append(emails, pulumi.ToSecret(pulumi.String(e.Reveal())).(pulumi.StringOutput))
+		}
+		// The DR provider is made for cfg.DRRegion.Name, so that is its region; named from config because
+		// the offline plan's mocks answer getRegion with the stack's own region whatever the provider.
+		dr := *auditDR
+		dr.Region = cfg.DRRegion.Name
+		aud, err = audit.New(ctx, "audit", audit.Args{Name: cfg.Project, Home: env, Others: []*identity.Env{&dr}, AlertEmails: emails},
+			pulumi.Providers(awsProvider))
+		if err != nil {
+			return nil, err
+		}
+	}
 	bk, err := deployBackup(ctx, cfg, env, drEnv, cl, pulumi.Providers(awsProvider))
 	if err != nil {
 		return nil, err
@@ -175,6 +207,10 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		outs["runner"] = pulumi.Map{
 			"autoScalingGroupName": run.AutoScalingGroupName, "roleArn": run.RoleARN, "securityGroupId": run.SecurityGroupID,
 		}.ToMapOutput()
+	}
+	if aud != nil {
+		outs["audit"] = pulumi.Map{"trailArn": aud.TrailARN, "bucket": pulumi.String(aud.Bucket),
+			"findingTopics": pulumi.ToStringMapOutput(aud.FindingTopics)}.ToMapOutput()
 	}
 	return withBackup(outs, cfg, bk, costs.DeployEstimateMinutes), nil
 }

@@ -57,6 +57,15 @@ var uniqueNames = map[string]nameScope{
 	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule":   {"ecrRepositoryPrefix", "region"},
 	"aws:wafv2/webAcl:WebAcl":                             {"name", "region"},
 	"aws:ec2/launchTemplate:LaunchTemplate":               {"name", "region"},
+	// The audit baseline (infra/audit): trails, Config recorders, delivery channels and rules, SNS
+	// topics and EventBridge rules are named per account and region; a second stack taking a name
+	// fails, or takes over the owner's.
+	"aws:cloudtrail/trail:Trail":              {"name", "region"},
+	"aws:cfg/recorder:Recorder":               {"name", "region"},
+	"aws:cfg/deliveryChannel:DeliveryChannel": {"name", "region"},
+	"aws:cfg/rule:Rule":                       {"name", "region"},
+	"aws:sns/topic:Topic":                     {"name", "region"},
+	"aws:cloudwatch/eventRule:EventRule":      {"name", "region"},
 }
 
 // regionOf is the region a resource is created in: its provider's region input, else the stack's.

@@ -40,6 +40,11 @@ var typeTiers = map[string]string{
 	"aws:kms/key:Key":                                   TierSecurity,
 	"aws:kms/replicaKey:ReplicaKey":                     TierSecurity,
 	"aws:secretsmanager/secret:Secret":                  TierSecurity,
+	"aws:cloudtrail/trail:Trail":                        TierSecurity,
+	"aws:guardduty/detector:Detector":                   TierSecurity,
+	"aws:cfg/recorder:Recorder":                         TierSecurity,
+	"aws:cfg/rule:Rule":                                 TierSecurity,
+	"aws:securityhub/account:Account":                   TierSecurity,
 }
 
 // tierOf returns a resource's tier: its tier tag, else its node labels (node groups) or metadata

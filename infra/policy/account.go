@@ -32,9 +32,21 @@ func checkProtection(x *Index) []Finding {
 	return out
 }
 
-// accountWideTypes are resource types of which an account holds one per name, shared by every stack
-// in it (IAM service-linked roles: one per service and account).
-var accountWideTypes = []string{"aws:iam/serviceLinkedRole:ServiceLinkedRole"}
+// accountWideTypes are resource types of which an account holds one per name, or one per region,
+// shared by every stack in it: IAM service-linked roles (one per service and account), and the audit
+// baseline (infra/audit): the account's trail, and per region the GuardDuty detector, the AWS Config
+// recorder with its delivery channel and status, the Security Hub account and the ECR registry's
+// scanning configuration. A second one fails to create, or silently replaces the owner's settings.
+var accountWideTypes = []string{
+	"aws:iam/serviceLinkedRole:ServiceLinkedRole",
+	"aws:cloudtrail/trail:Trail",
+	"aws:guardduty/detector:Detector",
+	"aws:cfg/recorder:Recorder",
+	"aws:cfg/deliveryChannel:DeliveryChannel",
+	"aws:cfg/recorderStatus:RecorderStatus",
+	"aws:securityhub/account:Account",
+	"aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+}
 
 func checkAccountWide(x *Index) []Finding {
 	owner := x.Graph.Config != nil && x.Graph.Config.AccountBaseline

@@ -56,3 +56,25 @@ func TestAccountWideRule(t *testing.T) {
 		assert.Contains(t, f[0].Message, "protected and retained on delete")
 	}
 }
+
+// TestAccountWideRuleCoversTheAuditBaseline: the audit baseline's one-per-account-and-region types are
+// held to ACCT-001 like the service-linked roles: a stack that does not own the baseline must not
+// create them, and the owner's must be protected and retained.
+func TestAccountWideRuleCoversTheAuditBaseline(t *testing.T) {
+	for _, typ := range []string{
+		"aws:cloudtrail/trail:Trail", "aws:guardduty/detector:Detector", "aws:cfg/recorder:Recorder",
+		"aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus",
+		"aws:securityhub/account:Account", "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+	} {
+		kept := protectedRes(typ, "x", true, true)
+		assert.Empty(t, failedOf(t, "ACCT-001", withConfig(graph("prod", []plan.Resource{kept}), true, true)), typ)
+		f := failedOf(t, "ACCT-001", withConfig(graph("staging", []plan.Resource{kept}), false, false))
+		if assert.Len(t, f, 1, typ) {
+			assert.Contains(t, f[0].Message, "does not own the account baseline")
+		}
+		f = failedOf(t, "ACCT-001", withConfig(graph("prod", []plan.Resource{protectedRes(typ, "x", true, false)}), true, true))
+		if assert.Len(t, f, 1, typ) {
+			assert.Contains(t, f[0].Message, "protected and retained on delete")
+		}
+	}
+}
