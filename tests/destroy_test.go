@@ -318,7 +318,7 @@ func checkLoadBalancersGoFirst(p *destroyPlan) []string {
 			continue
 		}
 		for _, pol := range p.ofType(typeRolePolicy, typeRoleAttachment) {
-			if !contains(pol.Dependencies, role) {
+			if !hasURN(pol.Dependencies, role) {
 				continue
 			}
 			perms++
@@ -577,7 +577,7 @@ func checkAccountWideKept(p *destroyPlan) []string {
 	return bad
 }
 
-func contains(xs []string, s string) bool {
+func hasURN(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {
 			return true
