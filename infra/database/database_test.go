@@ -24,7 +24,8 @@ const prodMonitoring = `{"receivers": {"oncall": {"webhooks": [{"kind": "dingtal
 func platformFor(t *testing.T, region string, values map[string]string) *config.Platform {
 	t.Helper()
 	// Prod and dr must page someone and have a dead man's switch (the monitoring config's rules).
-	v := map[string]string{config.KeyEnvironment: "prod", config.KeyProtect: "true", config.KeyMonitoring: prodMonitoring}
+	v := map[string]string{config.KeyEnvironment: "prod", config.KeyProtect: "true", config.KeyMonitoring: prodMonitoring,
+		config.KeyCluster: `{"deployerRoles": ["suoke-deploy-prod"]}`}
 	if strings.HasPrefix(region, "us-") {
 		v[config.KeyDRRegion] = "us-west-2"
 	}
