@@ -136,6 +136,7 @@ func TestAuditBaselineUsesWhatChinaOffers(t *testing.T) {
 	features := map[string]int{}
 	rules := map[string]bool{}
 	var standards, policies []string
+	channels := 0
 	for _, r := range prod.Resources {
 		switch r.Type {
 		case "aws:guardduty/detector:Detector":
@@ -154,9 +155,24 @@ func TestAuditBaselineUsesWhatChinaOffers(t *testing.T) {
 			b, _ := json.Marshal(r.Inputs["rules"])
 			assert.Contains(t, string(b), `"scanFrequency":"SCAN_ON_PUSH"`)
 		case "aws:s3/bucketPolicy:BucketPolicy":
-			if strings.Contains(r.Name, "audit") {
+			if r.Name == "audit-cn-northwest-1-bucket" {
 				policies = append(policies, r.Inputs["policy"].(string))
 			}
+		case "aws:cfg/deliveryChannel:DeliveryChannel":
+			// AWS Config delivers in China (Beijing) only to a bucket in Beijing, and never to a bucket
+			// with object lock (Config API Reference, China edition, PutDeliveryChannel; CloudFormation
+			// AWS::Config::DeliveryChannel): each region's channel names a bucket of its own region
+			// that is not the trail's locked bucket.
+			bucket := r.Inputs["s3BucketName"].(string)
+			region := strings.TrimPrefix(r.Name, "audit-")
+			region = strings.TrimSuffix(region, "-config")
+			assert.True(t, strings.HasSuffix(bucket, "-"+region), "%s delivers to %s, outside %s", r.Name, bucket, region)
+			for _, b := range prod.Resources {
+				if b.Type == "aws:s3/bucketV2:BucketV2" && b.Inputs["bucket"] == bucket {
+					assert.NotEqual(t, true, b.Inputs["objectLockEnabled"], "Config cannot deliver to %s: object lock", bucket)
+				}
+			}
+			channels++
 		}
 	}
 	// S3 protection and EKS audit-log monitoring in both regions; Runtime Monitoring (EKS Runtime
@@ -169,6 +185,7 @@ func TestAuditBaselineUsesWhatChinaOffers(t *testing.T) {
 	for _, present := range []string{"multi-region-cloudtrail-enabled", "eks-endpoint-no-public-access", "cmk-backing-key-rotation-enabled"} {
 		assert.True(t, rules[present], present)
 	}
+	assert.Equal(t, 2, channels)
 	sort.Strings(standards)
 	assert.Equal(t, []string{
 		"arn:aws-cn:securityhub:cn-north-1::standards/aws-foundational-security-best-practices/v/1.0.0",

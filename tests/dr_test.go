@@ -233,26 +233,35 @@ func TestDRStatesRPOAndRTO(t *testing.T) {
 	assert.Equal(t, "standby", dr.Outputs["drMode"])
 }
 
-// TestBackedUpVolumesAreSelected: AWS Backup selects volumes by a tag, and every storage class puts
-// exactly that tag on the volumes it provisions.
+// TestBackedUpVolumesAreSelected: AWS Backup selects volumes by a tag whose value is the stack's
+// name, and every storage class puts exactly that tag on the volumes it provisions, in every stack.
 func TestBackedUpVolumesAreSelected(t *testing.T) {
-	g, _ := record(t, "prod")
-	var selected string
-	classes := 0
-	for i := range g.Resources {
-		r := &g.Resources[i]
-		switch r.Type {
-		case "aws:backup/selection:Selection":
-			for _, st := range policy.List(r, "selectionTags") {
-				m, _ := st.(map[string]any)
-				selected = fmt.Sprintf("%v=%v", m["key"], m["value"])
+	for _, stack := range []string{"prod", "staging", "prod-dr"} {
+		t.Run(stack, func(t *testing.T) {
+			g, _ := record(t, stack)
+			want := config.BackupVolumeTag + "=" + stack
+			var selected []string
+			classes := 0
+			for i := range g.Resources {
+				r := &g.Resources[i]
+				switch r.Type {
+				case "aws:backup/selection:Selection":
+					for _, c := range policy.List(r, "conditions") {
+						eqs, _ := path(c.(map[string]any), "stringEquals").([]any)
+						for _, e := range eqs {
+							m, _ := e.(map[string]any)
+							selected = append(selected, fmt.Sprintf("%v=%v", strings.TrimPrefix(fmt.Sprint(m["key"]), "aws:ResourceTag/"), m["value"]))
+						}
+					}
+					assert.Empty(t, policy.List(r, "selectionTags"), "ListOfTags would be ORed with the stack's condition")
+				case "kubernetes:storage.k8s.io/v1:StorageClass":
+					classes++
+					tag, _ := path(r.Inputs, "parameters", "tagSpecification_1").(string)
+					assert.Equal(t, want, tag, r.Name)
+				}
 			}
-		case "kubernetes:storage.k8s.io/v1:StorageClass":
-			classes++
-			tag, _ := path(r.Inputs, "parameters", "tagSpecification_1").(string)
-			assert.Equal(t, config.BackupVolumeTag+"="+config.BackupVolumeTagValue, tag, r.Name)
-		}
+			assert.Equal(t, []string{want}, selected)
+			assert.Equal(t, 2, classes)
+		})
 	}
-	assert.Equal(t, config.BackupVolumeTag+"="+config.BackupVolumeTagValue, selected)
-	assert.Equal(t, 2, classes)
 }

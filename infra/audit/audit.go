@@ -1,7 +1,7 @@
 // Package audit is the account's audit and detection baseline: a multi-region CloudTrail trail into a
-// locked bucket and CloudWatch Logs, and in every region the platform uses GuardDuty, AWS Config with
-// managed rules that mirror the program's policies, Security Hub, ECR scan on push, and EventBridge
-// rules that send high-severity findings to an encrypted SNS topic.
+// locked bucket and CloudWatch Logs, and in every region the platform uses GuardDuty, AWS Config (into
+// a bucket of the region) with managed rules that mirror the program's policies, Security Hub, ECR
+// scan on push, and EventBridge rules that send high-severity findings to an encrypted SNS topic.
 //
 // Why: the platform processes health data (PIPL sensitive personal information), and the
 // Cybersecurity Law (Art. 21) requires network and security logs kept at least six months.
@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/cost"
@@ -39,7 +40,7 @@ const (
 	LogRetentionDays = 180
 	// BucketRole tags the audit bucket (suoke.life/bucket-role), as the backup buckets are tagged.
 	BucketRole = "audit"
-	// configPrefix is where AWS Config delivers in the audit bucket.
+	// configPrefix is where AWS Config delivers in its bucket.
 	configPrefix = "config"
 )
 
@@ -51,7 +52,7 @@ type Args struct {
 	// stack's own region.
 	Home *identity.Env
 	// Others are the further regions the platform runs in (the DR region). Each gets GuardDuty,
-	// Config, Security Hub, ECR scanning and the finding rules, delivering to Home's bucket.
+	// Config (into a bucket of its own region), Security Hub, ECR scanning and the finding rules.
 	Others []*identity.Env
 	// AlertEmails are subscribed to every region's findings topic (the on-call receivers' emails;
 	// secrets). Webhook receivers are not: see Audit.FindingRules.
@@ -117,11 +118,7 @@ type builder struct {
 	args   Args
 	parent pulumi.Resource
 	// configRole is the role AWS Config assumes in every region (IAM is global: made once).
-	configRole *pulumi.StringOutput
-	// homeKey and homeBucket are where every region's Config delivers.
-	homeKey    pulumi.StringOutput
-	homeBucket string
-	ready      []pulumi.Resource
+	configRole *iam.Role
 }
 
 // opts places a resource in env's region, under the component, protected and kept on delete: the

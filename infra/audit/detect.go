@@ -16,74 +16,80 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
-// configRole is the role AWS Config assumes in every region: AWS_ConfigRole to describe resources, and
-// writing to the audit bucket with its key (China edition of the Config Developer Guide, "Permissions
-// for the IAM Role Assigned to AWS Config"). A role of our own rather than Config's service-linked
-// role: that one is account-wide in IAM like the OpenSearch role, and the account baseline keeps one
-// table of those (infra/account); this role is made here, once, by the same owner.
-func (b *builder) configRoleARN(env *identity.Env) (pulumi.StringOutput, error) {
-	if b.configRole != nil {
-		return *b.configRole, nil
+// configRoleFor is the role AWS Config assumes, made once (IAM is global) with AWS_ConfigRole to
+// describe resources, and allowed, per region, to write to that region's Config bucket with that
+// region's key (China edition of the Config Developer Guide, "Permissions for the IAM Role Assigned
+// to AWS Config": trust config.amazonaws.com on aws:SourceAccount, AWS_ConfigRole for the
+// configuration details, PutObject under <prefix>/AWSLogs/<account>/Config/ with
+// bucket-owner-full-control, GetBucketAcl, and the KMS key). A role of our own rather than Config's
+// service-linked role: that one is account-wide in IAM and belongs with infra/account's table; this
+// role is made here, once, by the same owner.
+func (b *builder) configRoleFor(r *regional, bucket string) (*iam.Role, error) {
+	ctx, env := b.ctx, r.env
+	if b.configRole == nil {
+		provided, err := env.ServicePrincipal(ctx, "config")
+		if err != nil {
+			return nil, err
+		}
+		role, err := iam.NewRole(ctx, b.name+"-config", &iam.RoleArgs{
+			Name: pulumi.String(b.args.Name + "-audit-config"),
+			AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow",
+				"Principal": service(awsfacts.AuditPrincipals(env.Partition, "config", provided)), "Action": "sts:AssumeRole",
+				"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceAccount": env.AccountID}}})),
+			Description: pulumi.String("AWS Config recorder of the audit baseline, every region"),
+		}, b.opts(env)...)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := iam.NewRolePolicyAttachment(ctx, b.name+"-config", &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(env.ARN("iam", "", "aws", "policy/service-role/AWS_ConfigRole")),
+		}, b.opts(env)...); err != nil {
+			return nil, err
+		}
+		b.configRole = role
 	}
-	ctx := b.ctx
-	provided, err := env.ServicePrincipal(ctx, "config")
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	role, err := iam.NewRole(ctx, b.name+"-config", &iam.RoleArgs{
-		Name: pulumi.String(b.args.Name + "-audit-config"),
-		AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow",
-			"Principal": service(awsfacts.AuditPrincipals(env.Partition, "config", provided)), "Action": "sts:AssumeRole",
-			"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceAccount": env.AccountID}}})),
-		Description: pulumi.String("AWS Config recorder of the audit baseline, every region"),
-	}, b.opts(env)...)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, b.name+"-config", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: pulumi.String(env.ARN("iam", "", "aws", "policy/service-role/AWS_ConfigRole")),
-	}, b.opts(env)...); err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	bucket := env.ARN("s3", "", "", b.homeBucket)
-	policy := b.homeKey.ApplyT(func(key string) string {
+	arn := env.ARN("s3", "", "", bucket)
+	policy := r.key.Arn.ApplyT(func(key string) string {
 		return policyJSON(
-			map[string]any{"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": bucket},
-			map[string]any{"Effect": "Allow", "Action": "s3:PutObject", "Resource": bucket + "/" + configPrefix + "/AWSLogs/" + env.AccountID + "/Config/*",
+			map[string]any{"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": arn},
+			map[string]any{"Effect": "Allow", "Action": "s3:PutObject", "Resource": arn + "/" + configPrefix + "/AWSLogs/" + env.AccountID + "/Config/*",
 				"Condition": map[string]any{"StringLike": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}}},
 			map[string]any{"Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": key},
 		)
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(ctx, b.name+"-config", &iam.RolePolicyArgs{Role: role.ID(), Policy: policy}, b.opts(env)...); err != nil {
-		return pulumi.StringOutput{}, err
+	if _, err := iam.NewRolePolicy(ctx, b.logical(env, "config"), &iam.RolePolicyArgs{Role: b.configRole.ID(), Policy: policy}, b.opts(env)...); err != nil {
+		return nil, err
 	}
-	b.configRole = &role.Arn
-	return role.Arn, nil
+	return b.configRole, nil
 }
 
 // config records every supported resource type of the region (global IAM types only in the home
-// region, so they are recorded once), delivers to the audit bucket, and evaluates the managed rules
-// the partition offers (awsfacts.ConfigRulesFor). It returns the recorder status, which rules and
-// Security Hub's controls wait for.
-func (b *builder) config(env *identity.Env, home bool) (pulumi.Resource, error) {
-	ctx := b.ctx
-	roleARN, err := b.configRoleARN(env)
+// region, so they are recorded once), delivers to the region's Config bucket, and evaluates the
+// managed rules the partition offers (awsfacts.ConfigRulesFor). It returns the recorder status, which
+// rules and Security Hub's controls wait for.
+func (b *builder) config(r *regional, home bool) (pulumi.Resource, error) {
+	ctx, env := b.ctx, r.env
+	bucket, ready, err := b.configBucket(r)
+	if err != nil {
+		return nil, err
+	}
+	role, err := b.configRoleFor(r, bucket)
 	if err != nil {
 		return nil, err
 	}
 	name := b.args.Name + "-audit"
 	recorder, err := cfg.NewRecorder(ctx, b.logical(env, "config"), &cfg.RecorderArgs{
-		Name: pulumi.String(name), RoleArn: roleARN,
+		Name: pulumi.String(name), RoleArn: role.Arn,
 		RecordingGroup: &cfg.RecorderRecordingGroupArgs{AllSupported: pulumi.Bool(true), IncludeGlobalResourceTypes: pulumi.Bool(home)},
 	}, b.opts(env)...)
 	if err != nil {
 		return nil, err
 	}
 	channel, err := cfg.NewDeliveryChannel(ctx, b.logical(env, "config"), &cfg.DeliveryChannelArgs{
-		Name: pulumi.String(name), S3BucketName: pulumi.String(b.homeBucket), S3KeyPrefix: pulumi.String(configPrefix),
-		S3KmsKeyArn:                b.homeKey,
+		Name: pulumi.String(name), S3BucketName: pulumi.String(bucket), S3KeyPrefix: pulumi.String(configPrefix),
+		S3KmsKeyArn:                r.key.Arn,
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{DeliveryFrequency: pulumi.String("TwentyFour_Hours")},
-	}, b.opts(env, pulumi.DependsOn(append([]pulumi.Resource{recorder}, b.ready...)))...)
+	}, b.opts(env, pulumi.DependsOn(append([]pulumi.Resource{recorder}, ready...)))...)
 	if err != nil {
 		return nil, err
 	}

@@ -35,9 +35,8 @@ func (b *builder) region(env *identity.Env, home bool) (*regional, error) {
 		if err := b.bucket(r); err != nil {
 			return nil, err
 		}
-		b.homeKey, b.homeBucket, b.ready = key.Arn, r.bucket, r.bucketReady
 	}
-	recorder, err := b.config(env, home)
+	recorder, err := b.config(r, home)
 	if err != nil {
 		return nil, fmt.Errorf("audit: AWS Config in %s: %w", env.Region, err)
 	}
@@ -56,8 +55,8 @@ func (b *builder) region(env *identity.Env, home bool) (*regional, error) {
 	return r, nil
 }
 
-// key is the region's audit key: CloudTrail's log files, the audit bucket and Config's deliveries
-// (home), and the findings topic (every region). The key policy gives the account (and so IAM) the
+// key is the region's audit key: CloudTrail's log files and the trail's bucket (home), and in every
+// region Config's bucket and the findings topic. The key policy gives the account (and so IAM) the
 // key, CloudTrail what its documentation asks for, scoped to this account's trails, and EventBridge
 // what an encrypted topic needs from the publisher.
 func (b *builder) key(env *identity.Env, home bool) (*kms.Key, error) {

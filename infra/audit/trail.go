@@ -6,70 +6,116 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
-// BucketName is the audit bucket's name: unique in the partition through the account and region.
-func BucketName(name, accountID, region string) string {
-	return fmt.Sprintf("%s-audit-%s-%s", name, accountID, region)
+// BucketName is an audit bucket's name (kind "audit" for CloudTrail, "config" for AWS Config): unique
+// in the partition through the account and region.
+func BucketName(name, kind, accountID, region string) string {
+	return fmt.Sprintf("%s-%s-%s-%s", name, kind, accountID, region)
 }
 
-// bucket is the audit bucket in the home region: object lock (COMPLIANCE, LockDays) on a versioned
-// bucket, SSE-KMS with the audit key, all public access blocked, a policy that denies non-TLS requests
-// and lets only this account's trail write, expiry after the lock.
+// bucket is the trail's bucket in the home region: locked (COMPLIANCE, LockDays), and only this
+// account's trail may write, as the CloudTrail User Guide's bucket policy (China edition) has it:
+// GetBucketAcl on the bucket and PutObject under AWSLogs/<account>/ with bucket-owner-full-control,
+// each limited to this trail by aws:SourceArn.
 func (b *builder) bucket(r *regional) error {
-	ctx, env := b.ctx, r.env
-	name := BucketName(b.args.Name, env.AccountID, env.Region)
-	n := b.logical(env, "bucket")
-	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
-		Bucket: pulumi.String(name), ObjectLockEnabled: pulumi.Bool(true),
-		Tags: tierTags("suoke.life/bucket-role", BucketRole),
-	}, b.opts(env)...)
+	env := r.env
+	provided, err := env.ServicePrincipal(b.ctx, "cloudtrail")
 	if err != nil {
 		return err
+	}
+	trail := service(awsfacts.AuditPrincipals(env.Partition, "cloudtrail", provided))
+	name := BucketName(b.args.Name, "audit", env.AccountID, env.Region)
+	arn := env.ARN("s3", "", "", name)
+	sourceArn := map[string]any{"aws:SourceArn": b.trailARN(env)}
+	ready, err := b.newBucket(env, r.key, "bucket", name, BucketRole, true,
+		map[string]any{"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": trail, "Action": "s3:GetBucketAcl",
+			"Resource": arn, "Condition": map[string]any{"StringEquals": sourceArn}},
+		map[string]any{"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": trail, "Action": "s3:PutObject",
+			"Resource": arn + "/AWSLogs/" + env.AccountID + "/*",
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": b.trailARN(env)}}},
+	)
+	r.bucket, r.bucketReady = name, ready
+	return err
+}
+
+// configBucket is the region's bucket for AWS Config. Not the trail's: Config does not deliver to a
+// bucket with object lock, and in China (Beijing) only to a bucket in Beijing (AWS Config API
+// Reference, China edition, PutDeliveryChannel: "Delivery channel cannot be cross-Region for the China
+// (Beijing) Region"; CloudFormation AWS::Config::DeliveryChannel, China edition: "does not support the
+// delivery channel to an Amazon S3 bucket where object lock is enabled"; read 2026-12-02). Config
+// writes through its role (configRoleARN), so the bucket policy only denies non-TLS requests.
+func (b *builder) configBucket(r *regional) (string, []pulumi.Resource, error) {
+	env := r.env
+	name := BucketName(b.args.Name, "config", env.AccountID, env.Region)
+	ready, err := b.newBucket(env, r.key, "config-bucket", name, "config", false)
+	return name, ready, err
+}
+
+// newBucket makes a versioned bucket with SSE-KMS under key, all public access blocked, a policy that
+// denies non-TLS requests (and allows what statements add), expiry after ExpireDays, and with lock a
+// default COMPLIANCE retention of LockDays. It returns what must exist before anything writes to it.
+func (b *builder) newBucket(env *identity.Env, key *kms.Key, what, name, role string, lock bool, statements ...map[string]any) ([]pulumi.Resource, error) {
+	ctx := b.ctx
+	n := b.logical(env, what)
+	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
+		Bucket: pulumi.String(name), ObjectLockEnabled: pulumi.Bool(lock),
+		Tags: tierTags("suoke.life/bucket-role", role),
+	}, b.opts(env)...)
+	if err != nil {
+		return nil, err
 	}
 	o := b.opts(env)
 	if _, err := s3.NewBucketOwnershipControls(ctx, n, &s3.BucketOwnershipControlsArgs{
 		Bucket: bucket.ID(), Rule: &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
 	}, o...); err != nil {
-		return err
+		return nil, err
 	}
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, n, &s3.BucketPublicAccessBlockArgs{
 		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
 	}, o...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	versioning, err := s3.NewBucketVersioningV2(ctx, n, &s3.BucketVersioningV2Args{
 		Bucket: bucket.ID(), VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, o...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n, &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: r.key.Arn,
+				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.Arn,
 			},
 			BucketKeyEnabled: pulumi.Bool(true),
 		}},
 	}, o...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	lock, err := s3.NewBucketObjectLockConfigurationV2(ctx, n, &s3.BucketObjectLockConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
-			Mode: pulumi.String(LockMode), Days: pulumi.Int(LockDays),
-		}},
-	}, append(o, pulumi.DependsOn([]pulumi.Resource{versioning}))...)
-	if err != nil {
-		return err
+	ready := []pulumi.Resource{bucket, versioning, sse}
+	lifecycleAfter := []pulumi.Resource{versioning}
+	if lock {
+		l, err := s3.NewBucketObjectLockConfigurationV2(ctx, n, &s3.BucketObjectLockConfigurationV2Args{
+			Bucket: bucket.ID(),
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+				Mode: pulumi.String(LockMode), Days: pulumi.Int(LockDays),
+			}},
+		}, append(o, pulumi.DependsOn([]pulumi.Resource{versioning}))...)
+		if err != nil {
+			return nil, err
+		}
+		ready, lifecycleAfter = append(ready, l), append(lifecycleAfter, l)
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
@@ -84,37 +130,19 @@ func (b *builder) bucket(r *regional) error {
 				DaysAfterInitiation: pulumi.Int(7),
 			},
 		}},
-	}, append(o, pulumi.DependsOn([]pulumi.Resource{versioning, lock}))...); err != nil {
-		return err
+	}, append(o, pulumi.DependsOn(lifecycleAfter))...); err != nil {
+		return nil, err
 	}
-	provided, err := env.ServicePrincipal(ctx, "cloudtrail")
-	if err != nil {
-		return err
-	}
-	trail := service(awsfacts.AuditPrincipals(env.Partition, "cloudtrail", provided))
 	arn := env.ARN("s3", "", "", name)
-	sourceArn := map[string]any{"aws:SourceArn": b.trailARN(env)}
-	// CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail" (China edition): GetBucketAcl
-	// on the bucket and PutObject under AWSLogs/<account>/ with bucket-owner-full-control, each
-	// limited to this trail by aws:SourceArn.
-	policy := policyJSON(
-		map[string]any{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-			"Resource":  []string{arn, arn + "/*"},
-			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
-		map[string]any{"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": trail, "Action": "s3:GetBucketAcl",
-			"Resource": arn, "Condition": map[string]any{"StringEquals": sourceArn}},
-		map[string]any{"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": trail, "Action": "s3:PutObject",
-			"Resource": arn + "/AWSLogs/" + env.AccountID + "/*",
-			"Condition": map[string]any{"StringEquals": map[string]any{
-				"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": b.trailARN(env)}}},
-	)
-	bp, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policy)},
+	all := append([]map[string]any{{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource":  []string{arn, arn + "/*"},
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}}, statements...)
+	bp, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policyJSON(all...))},
 		append(o, pulumi.DependsOn([]pulumi.Resource{pab}))...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r.bucket, r.bucketReady = name, []pulumi.Resource{bucket, bp, versioning, sse, lock}
-	return nil
+	return append(ready, bp), nil
 }
 
 // trail is the account's one trail: multi-region (CloudFront's events arrive only in cn-northwest-1

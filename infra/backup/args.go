@@ -54,8 +54,11 @@ const (
 	bucketRoleAccessLog = "access-logs"
 )
 
-// BackupTag is the tag AWS Backup selects volumes by: storage classes put it on every EBS volume.
-func BackupTag() (key, value string) { return config.BackupVolumeTag, config.BackupVolumeTagValue }
+// BackupTag is the tag AWS Backup selects a stack's volumes by: its storage classes put it on every
+// EBS volume they provision.
+func BackupTag(stack string) (key, value string) {
+	return config.BackupVolumeTag, config.BackupVolumeTagValue(stack)
+}
 
 // Validate checks the args.
 func (a Args) Validate(path *field.Path) field.ErrorList {

@@ -511,13 +511,27 @@ func (b *builder) vaults() error {
 			return err
 		}
 	}
-	key, value := BackupTag()
-	_, err = backup.NewSelection(ctx, b.name+"-ebs", &backup.SelectionArgs{
-		Name: pulumi.String(home.Name + "-ebs"), PlanId: plan.ID(), IamRoleArn: role.Arn,
-		Resources: pulumi.StringArray{pulumi.String(env.ARN("ec2", "*", "*", "volume/*"))},
-		SelectionTags: backup.SelectionSelectionTagArray{&backup.SelectionSelectionTagArgs{
-			Type: pulumi.String("STRINGEQUALS"), Key: pulumi.String(key), Value: pulumi.String(value),
-		}},
-	}, b.opts(home.Region, false)...)
+	_, err = backup.NewSelection(ctx, b.name+"-ebs", selectionArgs(ctx.Stack(), home, env, plan.ID(), role.Arn), b.opts(home.Region, false)...)
 	return err
+}
+
+// selectionArgs selects this stack's EBS volumes and no other stack's: volumes in the plan's own
+// region and account whose BackupVolumeTag is the stack's name. The tag is a condition, not a
+// ListOfTags entry: conditions are ANDed ("you only assign the resources that match ALL conditions
+// (using AND logic)"), and AND-combined with Resources (AWS::Backup::BackupSelection
+// BackupSelectionResourceType, Conditions; AWS re:Post knowledge-center "backup-assign-resources",
+// example 1; both read 2026-12-02). Field names: pulumi-aws v6.83.4 sdk/go/aws/backup/selection.go
+// and pulumiTypes.go, SelectionConditionArgs.StringEquals (read 2026-12-02). Policy BAK-008 holds
+// every selection to this shape, and tests/backup_scope_test.go proves the three stacks' disjoint.
+func selectionArgs(stack string, home config.VaultSpec, env *identity.Env, planID pulumi.IDInput, role pulumi.StringInput) *backup.SelectionArgs {
+	_, value := BackupTag(stack)
+	return &backup.SelectionArgs{
+		Name: pulumi.String(home.Name + "-ebs"), PlanId: planID, IamRoleArn: role,
+		Resources: pulumi.StringArray{pulumi.String(env.ARN("ec2", home.Region, env.AccountID, "volume/*"))},
+		Conditions: backup.SelectionConditionArray{&backup.SelectionConditionArgs{
+			StringEquals: backup.SelectionConditionStringEqualArray{&backup.SelectionConditionStringEqualArgs{
+				Key: pulumi.String(config.BackupSelectionConditionKey), Value: pulumi.String(value),
+			}},
+		}},
+	}
 }

@@ -225,8 +225,9 @@ func storageClasses(ctx *pulumi.Context, c *Cluster) error {
 			Parameters: pulumi.StringMap{
 				"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": c.KMSKeyARN,
 				"csi.storage.k8s.io/fstype": pulumi.String("ext4"),
-				// AWS Backup's plan selects volumes by this tag (EBS CSI driver "tagSpecification_N").
-				"tagSpecification_1": pulumi.String(config.BackupVolumeTag + "=" + config.BackupVolumeTagValue),
+				// AWS Backup's plan selects volumes by this tag (EBS CSI driver "tagSpecification_N"),
+				// its value the stack's name, so that no other stack's selection matches them.
+				"tagSpecification_1": pulumi.String(config.BackupVolumeTag + "=" + config.BackupVolumeTagValue(ctx.Stack())),
 			},
 			ReclaimPolicy:        pulumi.String(sc.reclaim),
 			VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),

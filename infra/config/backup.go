@@ -12,7 +12,21 @@ const KeyBackup = "backup"
 
 // BackupVolumeTag is the tag AWS Backup selects EBS volumes by; the cluster's storage classes put it
 // on every volume they provision (EBS CSI tagSpecification), so every PVC is backed up.
-const BackupVolumeTag, BackupVolumeTagValue = "suoke.life/backup", "true"
+const BackupVolumeTag = "suoke.life/backup"
+
+// BackupVolumeTagValue is the value of BackupVolumeTag on a stack's volumes, and the one value its
+// AWS Backup selection accepts: the stack's name. With one value for every stack ("true", as before)
+// every stack's selection matched every stack's volumes, so in a shared account staging's plan backed
+// up prod's health-data volumes into staging's vault, and prod's plan copied staging's volumes under a
+// compliance lock. A volume has one value per tag key (EC2 tags: keys are unique per resource), so
+// selections on different stack names cannot match the same volume.
+func BackupVolumeTagValue(stack string) string { return stack }
+
+// BackupSelectionConditionKey is the AWS Backup selection condition key of BackupVolumeTag
+// ("aws:ResourceTag/<key>", AWS::Backup::BackupSelection BackupSelectionResourceType, Conditions;
+// read 2026-12-02).
+const BackupSelectionConditionKey = "aws:ResourceTag/" + BackupVolumeTag
+
 
 // Fields of the backup object.
 const (
@@ -29,6 +43,9 @@ const (
 	FieldVeleroSchedule        = "veleroSchedule"
 	FieldVeleroTTLHours        = "veleroTtlHours"
 	FieldRestoreDataGiB        = "restoreDataGiB"
+	FieldPostgresPrimary       = "postgresPrimary"
+	FieldPromotionToken        = "promotionToken"
+	FieldWALWriteMiBPerHour    = "walWriteMiBPerHour"
 	FieldRestoreMiBps          = "restoreThroughputMiBps"
 )
 
@@ -36,8 +53,9 @@ const (
 type DRMode string
 
 const (
-	// DRStandby: prod archives WAL straight to the DR region's bucket, and a CloudNativePG replica
-	// cluster in prod-dr replays it continuously; failover promotes it.
+	// DRStandby: prod archives WAL in its own region; a CloudNativePG replica cluster in prod-dr
+	// replays it continuously from there (a cross-region read that prod never waits on) and is
+	// bootstrapped from the S3 replica in its own region; failover promotes it (postgresPrimary).
 	DRStandby DRMode = "standby"
 	// DRRebuild: prod archives in its own region, S3 replication copies to the DR region, and prod-dr
 	// is brought up on demand, restoring from the copy.
@@ -72,6 +90,16 @@ type Backup struct {
 	// RestoreDataGiB and RestoreMiBps feed the RTO estimate: data to restore, and the stated restore
 	// throughput of barman-cloud from S3 onto gp3.
 	RestoreDataGiB int
+	// PostgresPrimary names the primary of the pair's distributed PostgreSQL topology: "prod", or
+	// "dr" once prod-dr has been promoted. It is CloudNativePG's spec.replica.primary on both
+	// clusters, so one value describes the pair and both stacks derive their role from it.
+	PostgresPrimary string
+	// PromotionToken is the demoted cluster's status.demotionToken, given to the cluster being
+	// promoted in a controlled switchover (fail-back); empty for a failover.
+	PromotionToken string
+	// WALWriteMiBPerHour is the WAL the primary writes per hour at its busiest, for the WAL volume's
+	// headroom: how long the primary runs on if archiving stalls (see WALHeadroomHours).
+	WALWriteMiBPerHour int
 	RestoreMiBps   int
 }
 
@@ -88,6 +116,26 @@ const (
 	DefaultRestoreDataGiB        = 50
 	// DefaultRestoreMiBps is a conservative figure for barman-cloud-restore from S3 in the same region
 	// onto gp3 (125 MiB/s baseline): stated, to be replaced by the DR drill's measurement.
+	// DefaultWALWriteMiBPerHour is a stated figure until the primary's measured rate replaces it
+	// (rate(cnpg_pg_stat_wal_wal_bytes[1h]) at the weekly peak): 1 GiB an hour. It is just above the
+	// floor the archive timeout sets by itself: with archiving stalled, every forced segment switch
+	// leaves a whole 16 MiB segment behind ("archived files that are archived early due to a forced
+	// switch are still the same length as completely full files", PostgreSQL 18 docs
+	// runtime-config-wal, archive_timeout; read 2026-12-02), 960 MiB an hour at 60 s.
+	DefaultWALWriteMiBPerHour = 1024
+	// MinWALHeadroomHours is the least headroom validation accepts: the alert at half leaves the
+	// on-call six hours to act before the primary stops.
+	MinWALHeadroomHours = 12
+	// WALSegmentMiB is PostgreSQL's default WAL segment size (initdb --wal-segsize; CloudNativePG
+	// keeps the default).
+	WALSegmentMiB = 16
+)
+
+// Topology names of the two clusters of the pair: their server names (PostgresServerName), which
+// are their environments.
+const (
+	PostgresPrimaryProd = string(EnvProd)
+	PostgresPrimaryDR   = string(EnvDR)
 	DefaultRestoreMiBps = 100
 )
 
@@ -97,16 +145,18 @@ func DefaultBackup() Backup {
 		ObjectLockDays: DefaultObjectLockDays, TransitionDays: DefaultTransitionDays, ExpireDays: DefaultExpireDays,
 		ReplicationTimeControl: true, VaultLock: true, DailyRetentionDays: DefaultDailyRetentionDays,
 		WeeklyRetentionDays: DefaultWeeklyRetentionDays, VeleroSchedule: DefaultVeleroSchedule, VeleroTTLHours: DefaultVeleroTTLHours,
-		RestoreDataGiB: DefaultRestoreDataGiB, RestoreMiBps: DefaultRestoreMiBps}
+		RestoreDataGiB: DefaultRestoreDataGiB, RestoreMiBps: DefaultRestoreMiBps,
+		PostgresPrimary: PostgresPrimaryProd, WALWriteMiBPerHour: DefaultWALWriteMiBPerHour}
 }
 
 var backupFields = []string{FieldDRMode, FieldArchiveTimeoutSeconds, FieldObjectLockMode, FieldObjectLockDays, FieldTransitionDays,
 	FieldExpireDays, FieldReplicationTimeCtrl, FieldVaultLock, FieldDailyRetentionDays, FieldWeeklyRetentionDays,
-	FieldVeleroSchedule, FieldVeleroTTLHours, FieldRestoreDataGiB, FieldRestoreMiBps}
+	FieldVeleroSchedule, FieldVeleroTTLHours, FieldRestoreDataGiB, FieldRestoreMiBps, FieldPostgresPrimary, FieldPromotionToken,
+	FieldWALWriteMiBPerHour}
 
 func backupSection() section {
 	return section{
-		keys:     []KeySpec{{KeyBackup, "object", "Backups and DR: {drMode (standby|rebuild), archiveTimeoutSeconds, objectLockMode (GOVERNANCE|COMPLIANCE), objectLockDays, transitionDays, expireDays, replicationTimeControl, vaultLock, dailyRetentionDays, weeklyRetentionDays, veleroSchedule (5-field cron, UTC), veleroTtlHours, restoreDataGiB, restoreThroughputMiBps}. Keys given merge over the default.", backupJSON(DefaultBackup())}},
+		keys:     []KeySpec{{KeyBackup, "object", "Backups and DR: {drMode (standby|rebuild), archiveTimeoutSeconds, objectLockMode (GOVERNANCE|COMPLIANCE), objectLockDays, transitionDays, expireDays, replicationTimeControl, vaultLock, dailyRetentionDays, weeklyRetentionDays, veleroSchedule (5-field cron, UTC), veleroTtlHours, restoreDataGiB, restoreThroughputMiBps, postgresPrimary (prod|dr: the primary of the pair's PostgreSQL; dr once prod-dr is promoted), promotionToken (the demoted cluster's demotionToken, for a controlled switchover), walWriteMiBPerHour (peak WAL rate, for the WAL volume's headroom)}. Keys given merge over the default.", backupJSON(DefaultBackup())}},
 		decode:   decodeBackup,
 		validate: []func(*Platform) field.ErrorList{validateBackup},
 	}
@@ -118,6 +168,7 @@ func backupJSON(b Backup) map[string]any {
 		FieldObjectLockDays: b.ObjectLockDays, FieldTransitionDays: b.TransitionDays, FieldExpireDays: b.ExpireDays,
 		FieldReplicationTimeCtrl: b.ReplicationTimeControl, FieldVaultLock: b.VaultLock, FieldDailyRetentionDays: b.DailyRetentionDays,
 		FieldWeeklyRetentionDays: b.WeeklyRetentionDays, FieldVeleroSchedule: b.VeleroSchedule, FieldVeleroTTLHours: b.VeleroTTLHours,
+		FieldPostgresPrimary: b.PostgresPrimary, FieldPromotionToken: b.PromotionToken, FieldWALWriteMiBPerHour: b.WALWriteMiBPerHour,
 		FieldRestoreDataGiB: b.RestoreDataGiB, FieldRestoreMiBps: b.RestoreMiBps,
 	}
 }
@@ -150,6 +201,9 @@ func decodeBackup(d *decoder, v map[string]string, p *Platform) {
 	d.string(path, m, FieldVeleroSchedule, &b.VeleroSchedule)
 	d.int(path, m, FieldVeleroTTLHours, &b.VeleroTTLHours)
 	d.int(path, m, FieldRestoreDataGiB, &b.RestoreDataGiB)
+	d.string(path, m, FieldPostgresPrimary, &b.PostgresPrimary)
+	d.string(path, m, FieldPromotionToken, &b.PromotionToken)
+	d.int(path, m, FieldWALWriteMiBPerHour, &b.WALWriteMiBPerHour)
 	d.int(path, m, FieldRestoreMiBps, &b.RestoreMiBps)
 }
 
@@ -163,7 +217,7 @@ func validateBackup(p *Platform) field.ErrorList {
 	if !contains(AllDRModes(), string(b.DRMode)) {
 		errs = append(errs, field.NotSupported(path.Child(FieldDRMode), string(b.DRMode), AllDRModes()))
 	}
-	// The standby's RPO target is 5 minutes; the archive timeout is most of it (see dr.RPO).
+	// The standby's RPO target is 5 minutes; the archive timeout is most of it (see backup.RPO).
 	if b.ArchiveTimeoutSeconds < 10 || b.ArchiveTimeoutSeconds > 240 {
 		errs = append(errs, field.Invalid(path.Child(FieldArchiveTimeoutSeconds), b.ArchiveTimeoutSeconds,
 			"must be between 10 and 240: below 10 s the archive fills with empty segments, above 240 s the 5-minute RPO cannot hold"))
@@ -207,9 +261,63 @@ func validateBackup(p *Platform) field.ErrorList {
 	}
 	if b.RestoreMiBps < 1 || b.RestoreMiBps > 10000 {
 		errs = append(errs, field.Invalid(path.Child(FieldRestoreMiBps), b.RestoreMiBps, "must be between 1 and 10000"))
+	return append(errs, validatePromotion(p)...)
+}
+
+// validatePromotion checks the pair's PostgreSQL roles and the WAL volume's headroom.
+func validatePromotion(p *Platform) field.ErrorList {
+	var errs field.ErrorList
+	b := p.Backup
+	path := field.NewPath(KeyBackup)
+	primaries := []string{PostgresPrimaryProd, PostgresPrimaryDR}
+	if !contains(primaries, b.PostgresPrimary) {
+		errs = append(errs, field.NotSupported(path.Child(FieldPostgresPrimary), b.PostgresPrimary, primaries))
+	}
+	// The DR copy can only take over where it follows prod continuously: in rebuild mode it is
+	// created in the disaster and is a primary from the end of its recovery anyway.
+	if b.PostgresPrimary == PostgresPrimaryDR && b.DRMode != DRStandby {
+		errs = append(errs, field.Invalid(path.Child(FieldPostgresPrimary), b.PostgresPrimary,
+			fmt.Sprintf("dr needs drMode %s: in %s mode prod-dr is a primary from the end of its recovery", DRStandby, b.DRMode)))
+	}
+	// A promotion token promotes the cluster named primary after the other one was demoted; it
+	// never goes with a demotion of this stack's own cluster. The token is base64 JSON
+	// (CloudNativePG docs replica_cluster.md, "Demoting a Primary to a Replica Cluster", v1.30.0).
+	if b.PromotionToken != "" && !promotionTokenPattern.MatchString(b.PromotionToken) {
+		errs = append(errs, field.Invalid(path.Child(FieldPromotionToken), b.PromotionToken,
+			"must be the demoted cluster's status.demotionToken (base64), as `kubectl get cluster postgres -o jsonpath='{.status.demotionToken}'` prints it"))
+	}
+	if p.Environment.ProductionLike() && b.PromotionToken != "" && b.PostgresPrimary != p.PostgresServerName() {
+		errs = append(errs, field.Invalid(path.Child(FieldPromotionToken), "[token]",
+			fmt.Sprintf("is set but postgresPrimary is %q, not this stack's cluster (%q): a token promotes the cluster it is given to", b.PostgresPrimary, p.PostgresServerName())))
+	}
+	if b.WALWriteMiBPerHour < 1 {
+		errs = append(errs, field.Invalid(path.Child(FieldWALWriteMiBPerHour), b.WALWriteMiBPerHour, "must be at least 1"))
+	} else if h := p.WALHeadroomHours(); h < MinWALHeadroomHours {
+		errs = append(errs, field.Invalid(path.Child(FieldWALWriteMiBPerHour), b.WALWriteMiBPerHour,
+			fmt.Sprintf("fills postgres.walStorageGiB (%d) in %.1f hours if archiving stalls; at least %d hours needed: raise walStorageGiB",
+				p.Data.Postgres.WALStorageGiB, h, MinWALHeadroomHours)))
+	}
 	}
 	return errs
 }
+var promotionTokenPattern = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
+
+// WALFillMiBPerHour is how fast un-archived WAL piles up on the WAL volume when archiving stalls:
+// the configured write rate, but never less than one whole segment per archive timeout.
+func (p *Platform) WALFillMiBPerHour() int {
+	floor := WALSegmentMiB * 3600 / max(p.Backup.ArchiveTimeoutSeconds, 1)
+	return max(p.Backup.WALWriteMiBPerHour, floor)
+}
+
+// WALHeadroomHours is how long the primary keeps running when nothing can be archived: the WAL
+// volume fills at WALFillMiBPerHour, and PostgreSQL stops when pg_wal is full ("if the archive
+// command keeps failing, pg_wal will continue to fill ... until the system shuts down", PostgreSQL
+// 18 docs continuous-archiving; read 2026-12-02). Prod archives in its own region, so this is an
+// in-region S3 stall's budget; the DR region being unreachable costs it nothing.
+func (p *Platform) WALHeadroomHours() float64 {
+	return float64(p.Data.Postgres.WALStorageGiB*1024) / float64(max(p.WALFillMiBPerHour(), 1))
+}
+
 
 // ArchiveTarget is where a PostgreSQL cluster's base backups and WAL live: a bucket, its region, and
 // the barman server name (folder) inside it.
@@ -222,28 +330,91 @@ type ArchiveTarget struct {
 // Path is the object store destination path of the target.
 func (a ArchiveTarget) Path() string { return "s3://" + a.Bucket + "/" }
 
-// PostgresArchive is where this stack's PostgreSQL writes. In standby mode prod writes straight to
-// the DR region's bucket (the RPO is then the archive timeout, not S3 replication's 15 minutes);
-// in rebuild mode it writes in its own region and S3 replicates to the DR region. prod-dr, living in
-// the DR region, writes beside prod's history under its own server name. This and PostgresRestore
-// are the one place these names are made: the database and backup components and the consistency
-// test all call them.
+// PostgresArchive is where this stack's PostgreSQL writes: always its own region's bucket, in both
+// DR modes. Prod used to archive straight to the DR region in standby mode; then a stalled
+// cross-region path left WAL on prod's WAL volume until the primary stopped, so the DR region's
+// health could stop prod. Now nothing prod writes waits on the DR region: S3 replication copies
+// the archive there asynchronously, and the standby reads prod's archive where it is (see
+// PostgresTopology). prod-dr writes beside prod's copy under its own server name. This,
+// PostgresRestore and PostgresTopology are the one place these names are made: the database and
+// backup components and the consistency tests all call them.
 func (p *Platform) PostgresArchive(accountID string) ArchiveTarget {
 	region := p.Region.Name
-	if p.Environment == EnvProd && p.Backup.DRMode == DRStandby {
-		region = p.DRRegion.Name
-	}
 	return ArchiveTarget{Bucket: BackupBucketName(p.BackupFamily(), accountID, region), Region: region, ServerName: p.PostgresServerName()}
 }
 
-// PostgresRestore is what the DR stack bootstraps (rebuild) or follows (standby) from: prod's archive
-// as it stands in the DR region. ok is false for stacks that start empty.
+// PostgresRestore is what the DR stack bootstraps from, in both modes: prod's archive as S3
+// replication copies it to the DR region, so a bootstrap needs nothing of prod's region. ok is
+// false for stacks that start empty.
 func (p *Platform) PostgresRestore(accountID string) (ArchiveTarget, bool) {
 	if p.Environment != EnvDR {
 		return ArchiveTarget{}, false
 	}
 	return ArchiveTarget{Bucket: BackupBucketName(EnvProd, accountID, p.Region.Name), Region: p.Region.Name, ServerName: string(EnvProd)}, true
 }
+// PostgresTopology is a stack's place in the pair's distributed PostgreSQL topology (CloudNativePG
+// replica clusters, "Distributed Topology": every Cluster declares the same externalClusters and
+// spec.replica.primary, and a cluster whose self equals primary is the primary; docs/src/
+// replica_cluster.md at v1.30.0, read 2026-12-02).
+type PostgresTopology struct {
+	// Self is this cluster's name in the topology, Primary the topology's primary.
+	Self, Primary string
+	// Peer is the other cluster's live archive: its own region's bucket. A replica replays it with
+	// restore_command, a cross-region read; the writer never waits on it.
+	Peer ArchiveTarget
+	// Bootstrap, if set, is what the cluster is created from (else initdb). It only counts at
+	// creation: CloudNativePG ignores bootstrap for an existing cluster.
+	Bootstrap *ArchiveTarget
+	// PromotionToken is set when this cluster is promoted in a controlled switchover.
+	PromotionToken string
+}
+
+// Replica reports whether this stack's cluster is a replica of the other one.
+func (t PostgresTopology) Replica() bool { return t.Self != t.Primary }
+
+// PostgresTopology derives the stack's topology from backup.postgresPrimary. ok is false where the
+// cluster is in no topology: staging, and prod-dr in rebuild mode (created in the disaster, a
+// primary from the end of its recovery, as before).
+//
+//   - prod, primary prod, no token: the primary since initdb; it declares prod-dr's archive as its
+//     peer so that a controlled switchover needs no other change.
+//   - prod-dr, primary prod: a replica cluster, bootstrapped from the DR region's copy of prod's
+//     archive, replaying prod's own archive in prod's region.
+//   - primary dr (after a failover): prod-dr is the primary; prod, when its region is back, must be
+//     re-cloned (a failed-over former primary cannot follow: replica_cluster.md, "Failover is
+//     identical in both strategies, requiring the former primary to be re-cloned") and is created
+//     as a replica of prod-dr from prod-dr's archive.
+//   - primary prod with a token (fail-back): prod is promoted once it has replayed to the token's
+//     LSN; its bootstrap stays the re-clone from prod-dr. The token stays in config afterwards: it
+//     records that prod was re-cloned from prod-dr, and the operator ignores a token it already
+//     used (status.lastPromotionToken, api/v1 cluster_types.go at v1.30.0).
+func (p *Platform) PostgresTopology(accountID string) (PostgresTopology, bool) {
+	b := p.Backup
+	t := PostgresTopology{Self: p.PostgresServerName(), Primary: b.PostgresPrimary}
+	switch p.Environment {
+	case EnvProd:
+		t.Peer = ArchiveTarget{Bucket: BackupBucketName(EnvProd, accountID, p.DRRegion.Name), Region: p.DRRegion.Name, ServerName: string(EnvDR)}
+		if b.PostgresPrimary != t.Self || b.PromotionToken != "" {
+			peer := t.Peer
+			t.Bootstrap = &peer
+		}
+	case EnvDR:
+		if b.DRMode != DRStandby {
+			return PostgresTopology{}, false
+		}
+		t.Peer = ArchiveTarget{Bucket: BackupBucketName(EnvProd, accountID, p.DRRegion.Name), Region: p.DRRegion.Name, ServerName: string(EnvProd)}
+		if r, ok := p.PostgresRestore(accountID); ok {
+			t.Bootstrap = &r
+		}
+	default:
+		return PostgresTopology{}, false
+	}
+	if b.PostgresPrimary == t.Self {
+		t.PromotionToken = b.PromotionToken
+	}
+	return t, true
+}
+
 
 // BucketSpec is one backup bucket a stack creates or uses.
 type BucketSpec struct {
@@ -311,13 +482,10 @@ func (p *Platform) BackupTopology(accountID string) BackupTopology {
 		t.Buckets = []BucketSpec{
 			{Name: primary, Region: p.Region.Name, Create: true, ObjectLock: lock},
 			{Name: dr, Region: p.DRRegion.Name, Create: true, ObjectLock: lock},
+		// Everything prod writes, its PostgreSQL archive included, is copied to the DR region
+		// asynchronously: a stalled replication never holds a write in prod's region.
 		}
 		t.Replication = []ReplicationRule{{ID: "to-dr", From: primary, To: dr, ToRegion: p.DRRegion.Name, RTC: p.Backup.ReplicationTimeControl}}
-		if p.Backup.DRMode == DRStandby {
-			// PostgreSQL archives straight to the DR region; this copies it back for local restores.
-			t.Replication = append(t.Replication, ReplicationRule{ID: "archive-to-primary", From: dr, To: primary, ToRegion: p.Region.Name,
-				Prefix: t.Archive.ServerName + "/", RTC: p.Backup.ReplicationTimeControl})
-		}
 		t.Vaults = []VaultSpec{
 			{Name: BackupVaultName(fam, p.Region.Name), Region: p.Region.Name, Create: true, Lock: p.Backup.VaultLock},
 			{Name: BackupVaultName(fam, p.DRRegion.Name), Region: p.DRRegion.Name, Create: true, Lock: p.Backup.VaultLock},

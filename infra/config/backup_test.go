@@ -33,6 +33,12 @@ func TestBackupBadValues(t *testing.T) {
 		{"velero ttl", `{"veleroTtlHours": 1}`, "backup.veleroTtlHours", field.ErrorTypeInvalid, "1"},
 		{"restore data", `{"restoreDataGiB": 0}`, "backup.restoreDataGiB", field.ErrorTypeInvalid, "0"},
 		{"restore throughput", `{"restoreThroughputMiBps": 0}`, "backup.restoreThroughputMiBps", field.ErrorTypeInvalid, "0"},
+		{"primary", `{"postgresPrimary": "prod-dr"}`, "backup.postgresPrimary", field.ErrorTypeNotSupported, `"prod-dr"`},
+		{"primary dr in rebuild", `{"postgresPrimary": "dr", "drMode": "rebuild"}`, "backup.postgresPrimary", field.ErrorTypeInvalid, "needs drMode standby"},
+		{"token not base64", `{"promotionToken": "not a token!"}`, "backup.promotionToken", field.ErrorTypeInvalid, `"not a token!"`},
+		{"token for the other cluster", `{"postgresPrimary": "dr", "promotionToken": "eyJhIjoxfQ=="}`, "backup.promotionToken", field.ErrorTypeInvalid, `postgresPrimary is "dr"`},
+		{"wal rate", `{"walWriteMiBPerHour": 0}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "0"},
+		{"wal headroom", `{"walWriteMiBPerHour": 4096}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "in 5.0 hours"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -48,8 +54,8 @@ func TestExpiryMustCoverPostgresRetention(t *testing.T) {
 	assert.Contains(t, err.Error(), "backup.expireDays: Invalid value: 40: must be at least postgres.backupRetentionDays (60)")
 }
 
-// TestArchiveNamesAreShared: prod in standby mode writes to exactly the bucket and folder prod-dr
-// follows; in rebuild mode prod writes in its own region and prod-dr reads the DR region's copy.
+// TestArchiveNamesAreShared: prod writes in its own region in both modes; prod-dr bootstraps from
+// the DR region's copy, and (standby) replays prod's own archive as its topology's peer.
 func TestArchiveNamesAreShared(t *testing.T) {
 	const acct = "123456789012"
 	prod, err := Parse(prodInput(nil))
@@ -60,15 +66,70 @@ func TestArchiveNamesAreShared(t *testing.T) {
 	w := prod.PostgresArchive(acct)
 	r, ok := dr.PostgresRestore(acct)
 	require.True(t, ok)
-	assert.Equal(t, w, r, "standby: prod writes where prod-dr reads")
-	assert.Equal(t, "cn-north-1", w.Region)
+	assert.Equal(t, "cn-northwest-1", w.Region, "standby: prod archives in its own region too")
+	topo, ok := dr.PostgresTopology(acct)
+	require.True(t, ok)
+	assert.Equal(t, w, topo.Peer, "standby: prod-dr replays exactly what prod writes")
+	assert.Equal(t, BackupBucketName(EnvProd, acct, "cn-north-1"), r.Bucket, "and bootstraps from the copy in its own region")
 	assert.NotEqual(t, w.ServerName, dr.PostgresArchive(acct).ServerName, "the DR copy archives to its own folder")
 	assert.Equal(t, r.Bucket, dr.PostgresArchive(acct).Bucket, "...beside prod's history")
 
 	prod.Backup.DRMode = DRRebuild
 	w = prod.PostgresArchive(acct)
 	assert.Equal(t, "cn-northwest-1", w.Region, "rebuild: prod archives in its own region")
-	assert.Equal(t, BackupBucketName(EnvProd, acct, "cn-north-1"), r.Bucket, "and prod-dr reads the replica in the DR region")
+	dr.Backup.DRMode = DRRebuild
+	_, ok = dr.PostgresTopology(acct)
+	assert.False(t, ok, "rebuild: prod-dr is in no topology")
 	_, ok = prod.PostgresRestore(acct)
 	assert.False(t, ok, "prod restores from nothing")
+}
+
+// TestPostgresTopologyRoles: backup.postgresPrimary decides both clusters' roles, the same value
+// read by both stacks.
+func TestPostgresTopologyRoles(t *testing.T) {
+	const acct = "123456789012"
+	parse := func(env Environment, raw string) *Platform {
+		p, err := Parse(prodInput(map[string]string{KeyBackup: raw}))
+		require.NoError(t, err)
+		if env == EnvDR {
+			p.Environment, p.Region, p.DRRegion = EnvDR, p.DRRegion, p.Region
+		}
+		return p
+	}
+	roles := func(raw string) (prod, dr PostgresTopology) {
+		prod, ok := parse(EnvProd, raw).PostgresTopology(acct)
+		require.True(t, ok)
+		dr, ok = parse(EnvDR, raw).PostgresTopology(acct)
+		require.True(t, ok)
+		return prod, dr
+	}
+
+	prod, dr := roles(`{}`)
+	assert.False(t, prod.Replica())
+	assert.Nil(t, prod.Bootstrap, "prod: initdb")
+	assert.True(t, dr.Replica())
+	assert.Equal(t, "cn-north-1", prod.Peer.Region, "prod's peer is prod-dr's archive, in prod-dr's region")
+	assert.Equal(t, "dr", prod.Peer.ServerName)
+
+	prod, dr = roles(`{"postgresPrimary": "dr"}`)
+	assert.False(t, dr.Replica(), "failover: prod-dr is the primary")
+	assert.Empty(t, dr.PromotionToken, "a failover has no token")
+	assert.True(t, prod.Replica(), "prod follows prod-dr")
+	require.NotNil(t, prod.Bootstrap, "prod is re-cloned from prod-dr's archive")
+	assert.Equal(t, prod.Peer, *prod.Bootstrap)
+
+	prod, dr = roles(`{"postgresPrimary": "prod", "promotionToken": "eyJhIjoxfQ=="}`)
+	assert.False(t, prod.Replica())
+	assert.Equal(t, "eyJhIjoxfQ==", prod.PromotionToken, "fail-back: prod is promoted with the token")
+	assert.NotNil(t, prod.Bootstrap, "prod keeps the re-clone's bootstrap")
+	assert.True(t, dr.Replica())
+	assert.Empty(t, dr.PromotionToken)
+}
+
+func TestWALHeadroom(t *testing.T) {
+	p, err := Parse(prodInput(nil))
+	require.NoError(t, err)
+	assert.InDelta(t, 20.0, p.WALHeadroomHours(), 0.01, "20 GiB at 1 GiB an hour")
+	p.Backup.WALWriteMiBPerHour = 1
+	assert.Equal(t, 960, p.WALFillMiBPerHour(), "a 16 MiB segment a minute whatever the writes (archive_timeout 60 s)")
 }
