@@ -23,7 +23,10 @@ func BucketName(name, kind, accountID, region string) string {
 // bucket is the trail's bucket in the home region: locked (COMPLIANCE, LockDays), and only this
 // account's trail may write, as the CloudTrail User Guide's bucket policy (China edition) has it:
 // GetBucketAcl on the bucket and PutObject under AWSLogs/<account>/ with bucket-owner-full-control,
-// each limited to this trail by aws:SourceArn.
+// each limited to this trail by aws:SourceArn. CloudTrail into an object-locked bucket is common
+// practice (Cloud Posse's cloudtrail-s3-bucket module offers it: docs.cloudposse.com/modules/library/
+// aws/cloudtrail-s3-bucket, read 2026-12-02); no AWS statement against it was found, unlike AWS
+// Config's (configBucket).
 func (b *builder) bucket(r *regional) error {
 	env := r.env
 	provided, err := env.ServicePrincipal(b.ctx, "cloudtrail")
