@@ -96,8 +96,12 @@ func (b *builder) key(env *identity.Env, home bool) (*kms.Key, error) {
 	key, err := kms.NewKey(ctx, b.logical(env, "key"), &kms.KeyArgs{
 		Description:       pulumi.String("audit: CloudTrail log files, AWS Config deliveries and security findings (" + env.Region + ")"),
 		EnableKeyRotation: pulumi.Bool(true),
-		Policy:            pulumi.String(policyJSON(statements...)),
-		Tags:              tierTags(),
+		// The longest waiting period KMS allows before deleting a key (ScheduleKeyDeletion: 7 to 30
+		// days; AWS KMS API Reference, docs.amazonaws.cn/en_us/kms/latest/APIReference/API_ScheduleKeyDeletion.html):
+		// the key is retained anyway, and what it encrypted is the audit record.
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(policyJSON(statements...)),
+		Tags:                 tierTags(),
 	}, b.opts(env)...)
 	if err != nil {
 		return nil, err
