@@ -48,9 +48,12 @@ func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env
 		DependsOn:        present(cl.NamespaceResources[cl.Namespaces.Data], cl.NamespaceResources[cl.Namespaces.CNPGSystem], cl.CertManager, cl.PrometheusOperatorCRDs),
 		ClusterDependsOn: archiveDeps,
 	}
-	if restore, ok := cfg.PostgresRestore(env.AccountID); ok {
+	// The pair's distributed topology (prod, and prod-dr in standby mode) sets the cluster's role
+	// from backup.postgresPrimary; prod-dr in rebuild mode only bootstraps from prod's copy.
+	if topo, ok := cfg.PostgresTopology(env.AccountID); ok {
+		pg.Topology = &topo
+	} else if restore, ok := cfg.PostgresRestore(env.AccountID); ok {
 		pg.Restore = &restore
-		pg.Standby = cfg.Backup.DRMode == config.DRStandby
 	}
 	db, err := database.New(ctx, "database", database.Args{
 		Env:     env,

@@ -36,9 +36,11 @@ const (
 	// Without RTC S3 gives no bound; most objects replicate within minutes, some take hours. We state
 	// an hour, the operations plan's own RPO, as what rebuild mode without RTC can promise.
 	noRTCMinutes = 60.0
-	// A 16 MiB WAL segment crosses Ningxia→Beijing in well under a minute at the tens of MB/s a
-	// single barman-cloud upload reaches; half a minute, including the upload's own retries.
-	walUploadMinutes = 0.5
+	// A 16 MiB WAL segment reaches S3 in well under a minute at the tens of MB/s a single
+	// barman-cloud upload reaches; half a minute, including the upload's own retries. The same
+	// figure is stated for the standby's cross-region download of it (Ningxia→Beijing).
+	walUploadMinutes   = 0.5
+	walDownloadMinutes = 0.5
 	// A CloudNativePG replica cluster fetches archived WAL with restore_command; when it finds none it
 	// retries every 5 s (PostgreSQL's wal_retrieve_retry_interval default): under 0.1 min.
 	replicaPollMinutes = 0.1
@@ -53,12 +55,16 @@ const (
 )
 
 // RPO is the data the DR copy can lose, from the archive timeout and the way WAL reaches the DR region.
+// Prod archives in its own region in both modes (config.PostgresArchive). The standby replays that
+// archive where it is, so its RPO has no S3 replication in it: what it has replayed when prod's
+// region goes is what it keeps. Rebuild mode restores from the S3 copy, so RTC's 15 minutes are in it.
 func RPO(b config.Backup) Estimate {
 	archive := Part{"archive_timeout: the longest a WAL segment waits before it is archived", float64(b.ArchiveTimeoutSeconds) / 60, "config backup.archiveTimeoutSeconds"}
 	if b.DRMode == config.DRStandby {
 		return sum([]Part{archive,
-			{"upload of the segment straight to the DR region's bucket", walUploadMinutes, "stated: 16 MiB at tens of MB/s cross-region"},
+			{"upload of the segment to prod's own region's bucket", walUploadMinutes, "stated: 16 MiB at tens of MB/s"},
 			{"the standby finds it (restore_command retry)", replicaPollMinutes, "PostgreSQL wal_retrieve_retry_interval 5 s"},
+			{"the standby downloads it from prod's region", walDownloadMinutes, "stated: 16 MiB at tens of MB/s cross-region"},
 		})
 	}
 	repl := Part{"S3 cross-region replication with Replication Time Control", rtcMinutes, "S3 RTC: 99.99% within 15 min"}

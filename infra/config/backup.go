@@ -42,11 +42,11 @@ const (
 	FieldWeeklyRetentionDays   = "weeklyRetentionDays"
 	FieldVeleroSchedule        = "veleroSchedule"
 	FieldVeleroTTLHours        = "veleroTtlHours"
+	FieldRestoreMiBps          = "restoreThroughputMiBps"
 	FieldRestoreDataGiB        = "restoreDataGiB"
 	FieldPostgresPrimary       = "postgresPrimary"
 	FieldPromotionToken        = "promotionToken"
 	FieldWALWriteMiBPerHour    = "walWriteMiBPerHour"
-	FieldRestoreMiBps          = "restoreThroughputMiBps"
 )
 
 // DRMode is how the DR stack follows prod.
@@ -89,6 +89,7 @@ type Backup struct {
 	VeleroTTLHours int
 	// RestoreDataGiB and RestoreMiBps feed the RTO estimate: data to restore, and the stated restore
 	// throughput of barman-cloud from S3 onto gp3.
+	RestoreMiBps   int
 	RestoreDataGiB int
 	// PostgresPrimary names the primary of the pair's distributed PostgreSQL topology: "prod", or
 	// "dr" once prod-dr has been promoted. It is CloudNativePG's spec.replica.primary on both
@@ -100,7 +101,6 @@ type Backup struct {
 	// WALWriteMiBPerHour is the WAL the primary writes per hour at its busiest, for the WAL volume's
 	// headroom: how long the primary runs on if archiving stalls (see WALHeadroomHours).
 	WALWriteMiBPerHour int
-	RestoreMiBps   int
 }
 
 // Defaults: backups run at 18:00 UTC (02:00 in China); Velero an hour after PostgreSQL's base backup.
@@ -115,6 +115,7 @@ const (
 	DefaultVeleroTTLHours        = 720
 	DefaultRestoreDataGiB        = 50
 	// DefaultRestoreMiBps is a conservative figure for barman-cloud-restore from S3 in the same region
+	DefaultRestoreMiBps = 100
 	// onto gp3 (125 MiB/s baseline): stated, to be replaced by the DR drill's measurement.
 	// DefaultWALWriteMiBPerHour is a stated figure until the primary's measured rate replaces it
 	// (rate(cnpg_pg_stat_wal_wal_bytes[1h]) at the weekly peak): 1 GiB an hour. It is just above the
@@ -136,7 +137,6 @@ const (
 const (
 	PostgresPrimaryProd = string(EnvProd)
 	PostgresPrimaryDR   = string(EnvDR)
-	DefaultRestoreMiBps = 100
 )
 
 // DefaultBackup is the backup config's defaults.
@@ -200,11 +200,11 @@ func decodeBackup(d *decoder, v map[string]string, p *Platform) {
 	d.int(path, m, FieldWeeklyRetentionDays, &b.WeeklyRetentionDays)
 	d.string(path, m, FieldVeleroSchedule, &b.VeleroSchedule)
 	d.int(path, m, FieldVeleroTTLHours, &b.VeleroTTLHours)
+	d.int(path, m, FieldRestoreMiBps, &b.RestoreMiBps)
 	d.int(path, m, FieldRestoreDataGiB, &b.RestoreDataGiB)
 	d.string(path, m, FieldPostgresPrimary, &b.PostgresPrimary)
 	d.string(path, m, FieldPromotionToken, &b.PromotionToken)
 	d.int(path, m, FieldWALWriteMiBPerHour, &b.WALWriteMiBPerHour)
-	d.int(path, m, FieldRestoreMiBps, &b.RestoreMiBps)
 }
 
 // cron5 is a Velero schedule: five fields of digits, ranges, lists, steps or *.
@@ -217,10 +217,11 @@ func validateBackup(p *Platform) field.ErrorList {
 	if !contains(AllDRModes(), string(b.DRMode)) {
 		errs = append(errs, field.NotSupported(path.Child(FieldDRMode), string(b.DRMode), AllDRModes()))
 	}
-	// The standby's RPO target is 5 minutes; the archive timeout is most of it (see backup.RPO).
-	if b.ArchiveTimeoutSeconds < 10 || b.ArchiveTimeoutSeconds > 240 {
+	// The standby's RPO target is 5 minutes; the archive timeout is most of it, and the upload, poll
+	// and download take 1.1 minutes more (see backup.RPO).
+	if b.ArchiveTimeoutSeconds < 10 || b.ArchiveTimeoutSeconds > 210 {
 		errs = append(errs, field.Invalid(path.Child(FieldArchiveTimeoutSeconds), b.ArchiveTimeoutSeconds,
-			"must be between 10 and 240: below 10 s the archive fills with empty segments, above 240 s the 5-minute RPO cannot hold"))
+			"must be between 10 and 210: below 10 s the archive fills with empty segments, above 210 s the 5-minute RPO cannot hold"))
 	}
 	if !contains(objectLockModes, b.ObjectLockMode) {
 		errs = append(errs, field.NotSupported(path.Child(FieldObjectLockMode), b.ObjectLockMode, objectLockModes))
@@ -260,6 +261,7 @@ func validateBackup(p *Platform) field.ErrorList {
 		errs = append(errs, field.Invalid(path.Child(FieldRestoreDataGiB), b.RestoreDataGiB, "must be at least 1"))
 	}
 	if b.RestoreMiBps < 1 || b.RestoreMiBps > 10000 {
+	}
 		errs = append(errs, field.Invalid(path.Child(FieldRestoreMiBps), b.RestoreMiBps, "must be between 1 and 10000"))
 	return append(errs, validatePromotion(p)...)
 }
@@ -279,16 +281,13 @@ func validatePromotion(p *Platform) field.ErrorList {
 		errs = append(errs, field.Invalid(path.Child(FieldPostgresPrimary), b.PostgresPrimary,
 			fmt.Sprintf("dr needs drMode %s: in %s mode prod-dr is a primary from the end of its recovery", DRStandby, b.DRMode)))
 	}
-	// A promotion token promotes the cluster named primary after the other one was demoted; it
-	// never goes with a demotion of this stack's own cluster. The token is base64 JSON
+	// A promotion token promotes the cluster named primary after the other one was demoted; both
+	// stacks read it, and only the cluster named primary is given it (PostgresTopology). The token
+	// is base64 JSON
 	// (CloudNativePG docs replica_cluster.md, "Demoting a Primary to a Replica Cluster", v1.30.0).
 	if b.PromotionToken != "" && !promotionTokenPattern.MatchString(b.PromotionToken) {
 		errs = append(errs, field.Invalid(path.Child(FieldPromotionToken), b.PromotionToken,
 			"must be the demoted cluster's status.demotionToken (base64), as `kubectl get cluster postgres -o jsonpath='{.status.demotionToken}'` prints it"))
-	}
-	if p.Environment.ProductionLike() && b.PromotionToken != "" && b.PostgresPrimary != p.PostgresServerName() {
-		errs = append(errs, field.Invalid(path.Child(FieldPromotionToken), "[token]",
-			fmt.Sprintf("is set but postgresPrimary is %q, not this stack's cluster (%q): a token promotes the cluster it is given to", b.PostgresPrimary, p.PostgresServerName())))
 	}
 	if b.WALWriteMiBPerHour < 1 {
 		errs = append(errs, field.Invalid(path.Child(FieldWALWriteMiBPerHour), b.WALWriteMiBPerHour, "must be at least 1"))
@@ -297,8 +296,8 @@ func validatePromotion(p *Platform) field.ErrorList {
 			fmt.Sprintf("fills postgres.walStorageGiB (%d) in %.1f hours if archiving stalls; at least %d hours needed: raise walStorageGiB",
 				p.Data.Postgres.WALStorageGiB, h, MinWALHeadroomHours)))
 	}
-	}
 	return errs
+
 }
 var promotionTokenPattern = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
 
@@ -317,7 +316,6 @@ func (p *Platform) WALFillMiBPerHour() int {
 func (p *Platform) WALHeadroomHours() float64 {
 	return float64(p.Data.Postgres.WALStorageGiB*1024) / float64(max(p.WALFillMiBPerHour(), 1))
 }
-
 
 // ArchiveTarget is where a PostgreSQL cluster's base backups and WAL live: a bucket, its region, and
 // the barman server name (folder) inside it.
@@ -351,6 +349,7 @@ func (p *Platform) PostgresRestore(accountID string) (ArchiveTarget, bool) {
 		return ArchiveTarget{}, false
 	}
 	return ArchiveTarget{Bucket: BackupBucketName(EnvProd, accountID, p.Region.Name), Region: p.Region.Name, ServerName: string(EnvProd)}, true
+
 }
 // PostgresTopology is a stack's place in the pair's distributed PostgreSQL topology (CloudNativePG
 // replica clusters, "Distributed Topology": every Cluster declares the same externalClusters and
@@ -414,7 +413,6 @@ func (p *Platform) PostgresTopology(accountID string) (PostgresTopology, bool) {
 	}
 	return t, true
 }
-
 
 // BucketSpec is one backup bucket a stack creates or uses.
 type BucketSpec struct {
@@ -481,10 +479,10 @@ func (p *Platform) BackupTopology(accountID string) BackupTopology {
 		dr := BackupBucketName(fam, accountID, p.DRRegion.Name)
 		t.Buckets = []BucketSpec{
 			{Name: primary, Region: p.Region.Name, Create: true, ObjectLock: lock},
+		}
 			{Name: dr, Region: p.DRRegion.Name, Create: true, ObjectLock: lock},
 		// Everything prod writes, its PostgreSQL archive included, is copied to the DR region
 		// asynchronously: a stalled replication never holds a write in prod's region.
-		}
 		t.Replication = []ReplicationRule{{ID: "to-dr", From: primary, To: dr, ToRegion: p.DRRegion.Name, RTC: p.Backup.ReplicationTimeControl}}
 		t.Vaults = []VaultSpec{
 			{Name: BackupVaultName(fam, p.Region.Name), Region: p.Region.Name, Create: true, Lock: p.Backup.VaultLock},

@@ -36,7 +36,6 @@ func TestBackupBadValues(t *testing.T) {
 		{"primary", `{"postgresPrimary": "prod-dr"}`, "backup.postgresPrimary", field.ErrorTypeNotSupported, `"prod-dr"`},
 		{"primary dr in rebuild", `{"postgresPrimary": "dr", "drMode": "rebuild"}`, "backup.postgresPrimary", field.ErrorTypeInvalid, "needs drMode standby"},
 		{"token not base64", `{"promotionToken": "not a token!"}`, "backup.promotionToken", field.ErrorTypeInvalid, `"not a token!"`},
-		{"token for the other cluster", `{"postgresPrimary": "dr", "promotionToken": "eyJhIjoxfQ=="}`, "backup.promotionToken", field.ErrorTypeInvalid, `postgresPrimary is "dr"`},
 		{"wal rate", `{"walWriteMiBPerHour": 0}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "0"},
 		{"wal headroom", `{"walWriteMiBPerHour": 4096}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "in 5.0 hours"},
 	}

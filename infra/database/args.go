@@ -75,11 +75,13 @@ type PostgresArgs struct {
 	NodeAllocatable Resources
 	Headroom        float64
 	// Archive is where WAL and base backups go (config.PostgresArchive); Restore, if set, is what
-	// the cluster bootstraps from (the DR stack: prod's archive in the DR region).
+	// a cluster outside any topology bootstraps from (prod-dr in rebuild mode: prod's archive as
+	// replicated to the DR region).
 	Archive config.ArchiveTarget
 	Restore *config.ArchiveTarget
-	// Standby keeps replaying Restore after the bootstrap (a replica cluster) instead of promoting.
-	Standby bool
+	// Topology, if set, puts the cluster in the pair's distributed topology
+	// (config.PostgresTopology): its role, its peer's archive, its bootstrap. It replaces Restore.
+	Topology *config.PostgresTopology
 	// ArchiveTimeoutSeconds bounds how stale the archive may be on a quiet database.
 	ArchiveTimeoutSeconds int
 	// Settings are the config's instances, volumes, connections and backup schedule.
@@ -193,8 +195,26 @@ func (p *PostgresArgs) validate(path *field.Path) field.ErrorList {
 	if p.Restore != nil && p.Restore.Bucket == p.Archive.Bucket && p.Restore.ServerName == p.Archive.ServerName {
 		errs = append(errs, field.Invalid(path.Child("archive", "serverName"), p.Archive.ServerName, "must differ from the restore source's: a restored cluster must not archive into the history it restores"))
 	}
-	if p.Standby && p.Restore == nil {
-		errs = append(errs, field.Required(path.Child("restore"), "a standby cluster needs a source to follow"))
+	if t := p.Topology; t != nil {
+		tp := path.Child("topology")
+		if p.Restore != nil {
+			errs = append(errs, field.Forbidden(path.Child("restore"), "a cluster in a topology bootstraps from topology.bootstrap"))
+		}
+		if t.Self != p.Archive.ServerName {
+			errs = append(errs, field.Invalid(tp.Child("self"), t.Self, fmt.Sprintf("must be the archive's server name %q: the peer reads this cluster's archive under its name", p.Archive.ServerName)))
+		}
+		if t.Peer.Bucket == "" || t.Peer.ServerName == "" || t.Peer.ServerName == t.Self {
+			errs = append(errs, field.Invalid(tp.Child("peer"), t.Peer.ServerName, "must be the other cluster's archive"))
+		}
+		if t.Primary != t.Self && t.Primary != t.Peer.ServerName {
+			errs = append(errs, field.NotSupported(tp.Child("primary"), t.Primary, []string{t.Self, t.Peer.ServerName}))
+		}
+		if t.Replica() && t.PromotionToken != "" {
+			errs = append(errs, field.Invalid(tp.Child("promotionToken"), "[token]", "a replica is not being promoted"))
+		}
+		if b := t.Bootstrap; b != nil && b.Bucket == p.Archive.Bucket && b.ServerName == p.Archive.ServerName {
+			errs = append(errs, field.Invalid(path.Child("archive", "serverName"), p.Archive.ServerName, "must differ from the bootstrap source's: a restored cluster must not archive into the history it restores"))
+		}
 	}
 	if p.Headroom < 0 || p.Headroom >= 1 {
 		errs = append(errs, field.Invalid(path.Child("headroom"), p.Headroom, "must be in [0, 1)"))

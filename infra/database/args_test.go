@@ -64,7 +64,20 @@ func TestArgsValidate(t *testing.T) {
 			r := a.Postgres.Archive
 			a.Postgres.Restore = &r
 		}, "database.postgres.archive.serverName", field.ErrorTypeInvalid},
-		{"standby without source", func(a *Args) { a.Postgres.Standby = true }, "database.postgres.restore", field.ErrorTypeRequired},
+		{"topology self is not the archive's server", func(a *Args) {
+			a.Postgres.Topology = &config.PostgresTopology{Self: "other", Primary: "other", Peer: config.ArchiveTarget{Bucket: "b", Region: "cn-north-1", ServerName: "dr"}}
+		}, "database.postgres.topology.self", field.ErrorTypeInvalid},
+		{"topology primary unknown", func(a *Args) {
+			a.Postgres.Topology = &config.PostgresTopology{Self: a.Postgres.Archive.ServerName, Primary: "staging", Peer: config.ArchiveTarget{Bucket: "b", Region: "cn-north-1", ServerName: "dr"}}
+		}, "database.postgres.topology.primary", field.ErrorTypeNotSupported},
+		{"replica given a promotion token", func(a *Args) {
+			a.Postgres.Topology = &config.PostgresTopology{Self: a.Postgres.Archive.ServerName, Primary: "dr", PromotionToken: "eyJ9",
+				Peer: config.ArchiveTarget{Bucket: "b", Region: "cn-north-1", ServerName: "dr"}}
+		}, "database.postgres.topology.promotionToken", field.ErrorTypeInvalid},
+		{"topology and restore", func(a *Args) {
+			a.Postgres.Topology = &config.PostgresTopology{Self: a.Postgres.Archive.ServerName, Primary: a.Postgres.Archive.ServerName, Peer: config.ArchiveTarget{Bucket: "b", Region: "cn-north-1", ServerName: "dr"}}
+			a.Postgres.Restore = &config.ArchiveTarget{Bucket: "b", Region: "cn-north-1", ServerName: "dr"}
+		}, "database.postgres.restore", field.ErrorTypeForbidden},
 		{"headroom", func(a *Args) { a.Postgres.Headroom = 1 }, "database.postgres.headroom", field.ErrorTypeInvalid},
 		{"node too small", func(a *Args) { a.Postgres.NodeAllocatable = Resources{CPUMilli: 1000, MemoryMiB: 2000} }, "database.postgres.nodeAllocatable", field.ErrorTypeInvalid},
 		{"instances", func(a *Args) { a.Postgres.Settings.Instances = 0 }, "database.postgres.settings.instances", field.ErrorTypeInvalid},
@@ -109,7 +122,7 @@ func TestRedisAuthAndFamily(t *testing.T) {
 func TestArchivePolicyScopesKeysToTheBuckets(t *testing.T) {
 	p, err := archivePolicy("aws-cn", "123456789012", "amazonaws.com.cn",
 		config.ArchiveTarget{Bucket: "dr-bucket", Region: "cn-north-1", ServerName: "dr"},
-		&config.ArchiveTarget{Bucket: "dr-bucket", Region: "cn-north-1", ServerName: "prod"})
+		config.ArchiveTarget{Bucket: "dr-bucket", Region: "cn-north-1", ServerName: "prod"})
 	require.NoError(t, err)
 	assert.Contains(t, p, `"Resource":"arn:aws-cn:s3:::dr-bucket/dr/*"`, "writes only its own folder")
 	assert.Contains(t, p, `"arn:aws-cn:s3:::dr-bucket/prod/*"`, "reads the source's")

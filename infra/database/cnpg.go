@@ -113,11 +113,17 @@ type BootstrapRecovery struct {
 	Owner    string `json:"owner,omitempty"`
 }
 
-// ReplicaClusterConfiguration is Cluster.spec.replica: a cluster that keeps replaying its source.
+// ReplicaClusterConfiguration is Cluster.spec.replica. In a distributed topology every cluster
+// names the same Primary, and the one whose Self equals it is the primary; the others replay
+// Source. PromotionToken (the demoted primary's status.demotionToken) makes a promotion a
+// controlled switchover: the operator promotes only after replaying up to the token's LSN.
 type ReplicaClusterConfiguration struct {
-	Enabled *bool `json:"enabled,omitempty"`
+	Self    string `json:"self,omitempty"`
+	Primary string `json:"primary,omitempty"`
 	// Source is required upstream: the external cluster to follow.
-	Source string `json:"source"`
+	Source         string `json:"source"`
+	Enabled        *bool  `json:"enabled,omitempty"`
+	PromotionToken string `json:"promotionToken,omitempty"`
 }
 
 // StorageConfiguration is Cluster.spec.storage and .walStorage.

@@ -398,30 +398,79 @@ func TestBackupRoleInBothPartitions(t *testing.T) {
 	}
 }
 
+// topologyOf fills the args from the config's own topology, as the composition does.
+func topologyOf(t *testing.T, cfg *config.Platform) func(*database.Args) {
+	return func(a *database.Args) {
+		a.Postgres.Archive = cfg.PostgresArchive("123456789012")
+		a.Postgres.Restore = nil
+		topo, ok := cfg.PostgresTopology("123456789012")
+		require.True(t, ok)
+		a.Postgres.Topology = &topo
+	}
+}
+
 func TestDRStandbyFollowsProd(t *testing.T) {
 	cfg := platformFor(t, "cn-north-1", map[string]string{config.KeyEnvironment: "dr", config.KeyDRRegion: "cn-northwest-1"})
-	d := deploy(t, cfg, func(a *database.Args) {
-		restore := config.ArchiveTarget{Bucket: config.BackupBucketName(config.EnvProd, "123456789012", "cn-north-1"), Region: "cn-north-1", ServerName: "prod"}
-		a.Postgres.Restore = &restore
-		a.Postgres.Standby = true
-		a.Postgres.Archive = config.ArchiveTarget{Bucket: restore.Bucket, Region: "cn-north-1", ServerName: "dr"}
-	})
+	d := deploy(t, cfg, topologyOf(t, cfg))
 	c := d.one(t, typeCluster)
-	assert.Equal(t, "prod", at(c, "spec", "bootstrap", "recovery", "source"))
+	assert.Equal(t, "origin", at(c, "spec", "bootstrap", "recovery", "source"), "bootstrapped from the copy in its own region")
 	assert.Nil(t, at(c, "spec", "bootstrap", "initdb"))
-	assert.Equal(t, map[string]any{"enabled": true, "source": "prod"}, at(c, "spec", "replica"))
-	assert.Equal(t, []any{map[string]any{"name": "prod", "plugin": map[string]any{"name": "barman-cloud.cloudnative-pg.io",
-		"parameters": map[string]any{"barmanObjectName": "postgres-origin", "serverName": "prod"}}}}, at(c, "spec", "externalClusters"))
-	stores := d.ofType(typeObjectStore)
-	require.Len(t, stores, 2)
-	for _, s := range stores {
-		if at(s, "metadata", "name") == "postgres-origin" {
+	assert.Equal(t, map[string]any{"self": "dr", "primary": "prod", "source": "prod"}, at(c, "spec", "replica"),
+		"a replica in the distributed topology, never the standalone enabled flag (promoting that is irreversible)")
+	ext := func(name, store, server string) map[string]any {
+		return map[string]any{"name": name, "plugin": map[string]any{"name": "barman-cloud.cloudnative-pg.io",
+			"parameters": map[string]any{"barmanObjectName": store, "serverName": server}}}
+	}
+	assert.Equal(t, []any{ext("dr", "postgres-backups", "dr"), ext("prod", "postgres-peer", "prod"), ext("origin", "postgres-origin", "prod")},
+		at(c, "spec", "externalClusters"))
+	stores := map[string]string{}
+	for _, s := range d.ofType(typeObjectStore) {
+		name := at(s, "metadata", "name").(string)
+		stores[name], _ = at(s, "spec", "configuration", "destinationPath").(string)
+		if name != "postgres-backups" {
 			assert.Nil(t, at(s, "spec", "retentionPolicy"), "the DR copy never expires prod's history")
 		}
 	}
+	assert.Equal(t, map[string]string{
+		"postgres-backups": "s3://" + config.BackupBucketName(config.EnvProd, "123456789012", "cn-north-1") + "/",
+		"postgres-peer":    "s3://" + config.BackupBucketName(config.EnvProd, "123456789012", "cn-northwest-1") + "/",
+		"postgres-origin":  "s3://" + config.BackupBucketName(config.EnvProd, "123456789012", "cn-north-1") + "/",
+	}, stores, "replays prod's own archive in prod's region; bootstraps from the copy in its own")
 	policy := d.one(t, typeRolePolicy).Inputs["policy"].(string)
 	assert.Contains(t, policy, "/prod/*", "reads prod's folder")
 	assert.Contains(t, policy, "/dr/*", "writes its own")
+	assert.Contains(t, policy, "s3.cn-northwest-1.amazonaws.com.cn", "reads prod's archive through prod's region's S3")
+}
+
+// TestPromotionAndFailBack: backup.postgresPrimary moves the primary; a token makes it a switchover.
+func TestPromotionAndFailBack(t *testing.T) {
+	replica := func(env, backup string) map[string]any {
+		vals := map[string]string{config.KeyBackup: backup}
+		region := "cn-northwest-1"
+		if env == "dr" {
+			region = "cn-north-1"
+			vals[config.KeyEnvironment], vals[config.KeyDRRegion] = "dr", "cn-northwest-1"
+		}
+		cfg := platformFor(t, region, vals)
+		c := deploy(t, cfg, topologyOf(t, cfg)).one(t, typeCluster)
+		r, _ := at(c, "spec", "replica").(map[string]any)
+		return map[string]any{"replica": r, "bootstrap": at(c, "spec", "bootstrap", "recovery", "source"), "initdb": at(c, "spec", "bootstrap", "initdb")}
+	}
+	promoted := replica("dr", `{"postgresPrimary": "dr"}`)
+	assert.Equal(t, map[string]any{"self": "dr", "primary": "dr", "source": "prod"}, promoted["replica"], "failover: no token")
+
+	prodAfter := replica("prod", `{"postgresPrimary": "dr"}`)
+	assert.Equal(t, map[string]any{"self": "prod", "primary": "dr", "source": "dr"}, prodAfter["replica"], "prod follows prod-dr")
+	assert.Equal(t, "dr", prodAfter["bootstrap"], "re-cloned from prod-dr's archive")
+
+	back := replica("prod", `{"postgresPrimary": "prod", "promotionToken": "eyJ0bCI6Mn0="}`)
+	assert.Equal(t, map[string]any{"self": "prod", "primary": "prod", "source": "dr", "promotionToken": "eyJ0bCI6Mn0="}, back["replica"])
+	assert.Equal(t, map[string]any{"self": "dr", "primary": "prod", "source": "prod"}, replica("dr", `{"postgresPrimary": "prod", "promotionToken": "eyJ0bCI6Mn0="}`)["replica"],
+		"fail-back: prod-dr is demoted by naming prod primary, and takes no token")
+
+	normal := replica("prod", `{}`)
+	assert.Equal(t, map[string]any{"self": "prod", "primary": "prod", "source": "dr"}, normal["replica"])
+	assert.NotNil(t, normal["initdb"], "prod, never failed over, is the initdb cluster")
 }
 
 func TestRedisWithIAMUsers(t *testing.T) {

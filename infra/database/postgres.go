@@ -176,14 +176,15 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 		return nil, err
 	}
 	stores = append(stores, store)
-	if pa.Restore != nil {
-		// No retention on the source: expiring prod's history is prod's business.
-		origin, err := render(ctx, name+"-object-store-origin", object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: OriginStoreName, namespace: ns, labels: labels},
-			objectStoreSpec(args.Env.DNSSuffix, *pa.Restore, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
+	// The archives this cluster reads: the bootstrap source's copy and the topology's peer. No
+	// retention on either: expiring another cluster's history is that cluster's business.
+	for _, rs := range pa.readStores() {
+		s, err := render(ctx, name+"-object-store-"+strings.TrimPrefix(rs.name, ClusterName+"-"), object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: rs.name, namespace: ns, labels: labels},
+			objectStoreSpec(args.Env.DNSSuffix, rs.target, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
 		if err != nil {
 			return nil, err
 		}
-		stores = append(stores, origin)
+		stores = append(stores, s)
 	}
 
 	// 4. The cluster.
@@ -340,8 +341,49 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 
 func quantity(s string) resource.Quantity { return resource.MustParse(s) }
 
-// OriginStoreName is the ObjectStore of the restore source (the DR stack's view of prod's archive).
-const OriginStoreName = ClusterName + "-origin"
+// OriginStoreName is the ObjectStore of the bootstrap source when it is not the peer (prod-dr: the
+// DR region's copy of prod's archive); PeerStoreName the topology peer's live archive.
+const (
+	OriginStoreName = ClusterName + "-origin"
+	PeerStoreName   = ClusterName + "-peer"
+	// OriginClusterName names the bootstrap source among the external clusters when it is not the
+	// peer (whose topology name is taken by its live archive).
+	OriginClusterName = "origin"
+)
+
+type readStore struct {
+	name   string
+	target config.ArchiveTarget
+}
+
+// bootstrapSource is what the cluster is created from: the topology's bootstrap, else Restore.
+func (pa *PostgresArgs) bootstrapSource() *config.ArchiveTarget {
+	if t := pa.Topology; t != nil {
+		return t.Bootstrap
+	}
+	return pa.Restore
+}
+
+// readStores are the ObjectStores of the archives the cluster reads besides its own.
+func (pa *PostgresArgs) readStores() []readStore {
+	var out []readStore
+	b := pa.bootstrapSource()
+	if t := pa.Topology; t != nil {
+		out = append(out, readStore{PeerStoreName, t.Peer})
+		if b != nil && *b == t.Peer {
+			return out
+		}
+	}
+	if b != nil {
+		out = append(out, readStore{OriginStoreName, *b})
+	}
+	return out
+}
+
+func barmanExternal(name, store, server string) ExternalCluster {
+	return ExternalCluster{Name: name, PluginConfiguration: &PluginConfiguration{Name: BarmanPluginName,
+		Parameters: map[string]string{"barmanObjectName": store, "serverName": server}}}
+}
 
 // clusterSpec is the CloudNativePG Cluster: instances one per AZ on the database pool, sized from
 // the node, synchronous quorum replication, TLS-only access, WAL archived through the plugin.
@@ -407,18 +449,30 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 	if s.Instances > 1 {
 		spec.PostgresConfiguration.Synchronous = &SynchronousReplicaConfiguration{Method: SyncMethodAny, Number: 1, DataDurability: DurabilityRequired}
 	}
-	if r := pa.Restore; r != nil {
-		// The DR copy restores the source's base backup and replays its WAL from the object store;
-		// as a standby it keeps replaying until promoted (replica.enabled set to false).
-		spec.Bootstrap = &BootstrapConfiguration{Recovery: &BootstrapRecovery{Source: r.ServerName}}
-		spec.ExternalClusters = []ExternalCluster{{
-			Name: r.ServerName,
-			PluginConfiguration: &PluginConfiguration{Name: BarmanPluginName,
-				Parameters: map[string]string{"barmanObjectName": OriginStoreName, "serverName": r.ServerName}},
-		}}
-		if pa.Standby {
-			spec.ReplicaCluster = &ReplicaClusterConfiguration{Enabled: &yes, Source: r.ServerName}
+	// The distributed topology (CloudNativePG docs replica_cluster.md, "Distributed Topology", at
+	// v1.30.0, read 2026-12-02): both clusters list both archives as external clusters, name the
+	// same primary, and each names itself (self), since both Clusters are called "postgres". A
+	// replica replays the peer's archive, in the peer's region, with restore_command: the peer
+	// never waits on it. Changing primary on the primary demotes it (controlled: it archives its
+	// last WAL and leaves status.demotionToken); naming itself primary promotes a replica, after
+	// replaying to the token's LSN when promotionToken is given, at once (a failover) when not.
+	if t := pa.Topology; t != nil {
+		spec.ExternalClusters = []ExternalCluster{
+			barmanExternal(t.Self, ObjectStoreName, t.Self),
+			barmanExternal(t.Peer.ServerName, PeerStoreName, t.Peer.ServerName),
 		}
+		spec.ReplicaCluster = &ReplicaClusterConfiguration{Self: t.Self, Primary: t.Primary, Source: t.Peer.ServerName, PromotionToken: t.PromotionToken}
+	}
+	if b := pa.bootstrapSource(); b != nil {
+		// Restore the source's base backup and replay its WAL from the object store. The peer's
+		// archive is bootstrapped from directly (prod re-cloned from prod-dr); any other source
+		// (prod's archive as replicated to the DR region) is an external cluster of its own.
+		source := b.ServerName
+		if t := pa.Topology; t == nil || *b != t.Peer {
+			source = OriginClusterName
+			spec.ExternalClusters = append(spec.ExternalClusters, barmanExternal(source, OriginStoreName, b.ServerName))
+		}
+		spec.Bootstrap = &BootstrapConfiguration{Recovery: &BootstrapRecovery{Source: source}}
 	} else {
 		spec.Bootstrap = &BootstrapConfiguration{InitDB: &BootstrapInitDB{
 			Database: "app", Owner: "app", DataChecksums: &yes, Encoding: "UTF8",
@@ -510,7 +564,11 @@ func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 	if err != nil {
 		return nil, nil, "", err
 	}
-	policy, err := archivePolicy(env.Partition, env.AccountID, env.DNSSuffix, pa.Archive, pa.Restore)
+	var reads []config.ArchiveTarget
+	for _, rs := range pa.readStores() {
+		reads = append(reads, rs.target)
+	}
+	policy, err := archivePolicy(env.Partition, env.AccountID, env.DNSSuffix, pa.Archive, reads...)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -541,16 +599,14 @@ func trustPolicy(providerARN, issuerURL, subject string) (string, error) {
 }
 
 // archivePolicy grants what barman-cloud needs: list the buckets, write and delete (retention)
-// under this stack's server folder, read it and the restore source's folder, and use the buckets'
-// default SSE-KMS keys only through S3 and only for these buckets' objects (encryption context).
-func archivePolicy(partition, account, dnsSuffix string, archive config.ArchiveTarget, restore *config.ArchiveTarget) (string, error) {
+// under this stack's server folder, read it and the folders of the archives it reads (bootstrap
+// source, topology peer), and use the buckets' default SSE-KMS keys only through S3 and only for
+// these buckets' objects (encryption context).
+func archivePolicy(partition, account, dnsSuffix string, archive config.ArchiveTarget, reads ...config.ArchiveTarget) (string, error) {
 	arn := func(service, region, acct, res string) string {
 		return strings.Join([]string{"arn", partition, service, region, acct, res}, ":")
 	}
-	targets := []config.ArchiveTarget{archive}
-	if restore != nil {
-		targets = append(targets, *restore)
-	}
+	targets := append([]config.ArchiveTarget{archive}, reads...)
 	var buckets, read, viaService, keys, contexts []string
 	seen := map[string]bool{}
 	for _, t := range targets {
