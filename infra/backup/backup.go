@@ -14,6 +14,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/protection"
 )
 
 // Backup is the component; its outputs are what the composition and the data tier read.
@@ -92,22 +93,8 @@ func (b *builder) opts(region string, stateful bool, extra ...pulumi.ResourceOpt
 	return append(o, extra...)
 }
 
-// KeyDeletionWindowDays is the waiting period before KMS deletes a backup key the stack no longer
-// has. Protected stacks keep the longest, 30 days: a key deleted by mistake takes every backup it
-// encrypts with it. Unprotected stacks use the shortest, 7 days (ScheduleKeyDeletion: "a waiting
-// period of 7-30 days", during which CancelKeyDeletion restores the key; AWS KMS API Reference,
-// docs.amazonaws.cn/goto/WebAPI/kms-2014-11-01/ScheduleKeyDeletion, read 2026-12-02). By then the
-// destroy has emptied their buckets and deleted their vault's recovery points, so nothing is left
-// encrypted under the key, and a week still lets someone cancel the deletion after a destroy made by
-// mistake. deletionWindowInDays is read at deletion only, not a replacement trigger
-// (hashicorp/terraform-provider-aws aws_kms_key schema: Optional, 7 to 30, not ForceNew; read
-// 2026-12-02), so a deployed stack takes the change in place.
-func KeyDeletionWindowDays(protect bool) int {
-	if protect {
-		return 30
-	}
-	return 7
-}
+// KeyDeletionWindowDays is the backup keys' deletion window: protection.KeyDeletionWindowDays.
+func KeyDeletionWindowDays(protect bool) int { return protection.KeyDeletionWindowDays(protect) }
 
 // key returns the backup key of a region, creating it once: rotation on, the deletion window above.
 func (b *builder) key(region string) (*kms.Key, error) {
@@ -229,9 +216,26 @@ func (b *builder) createBucket(spec config.BucketSpec) error {
 			Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{&s3.BucketLifecycleConfigurationV2RuleTransitionArgs{
 				Days: pulumi.Int(cfg.TransitionDays), StorageClass: pulumi.String("STANDARD_IA"),
 			}},
-			// Backups are deleted by their owners' retention (barman, Velero); the old versions
-			// those deletions leave are what expire here.
+			// Backups are deleted by their owners' retention (barman, Velero): a delete without a
+			// version ID puts a delete marker on top and makes the backup noncurrent, and the
+			// noncurrent versions are what expire here, expireDays after. In a replica bucket the
+			// same happens through the delete markers replication copies (replicationRule), so the
+			// replicas expire on their sources' retention. A current version is never expired by
+			// this lifecycle: delete markers a lifecycle expiration adds are not replicated (S3 User
+			// Guide "Replicating delete markers between buckets", read 2026-12-02), so a replica
+			// would outlive its source; policy BAK-009 fails a source that does. Object Lock does
+			// not stand in the way: a retention period protects a version, it does not prevent a
+			// delete marker on top of it (S3 User Guide "Locking objects with Object Lock"), and a
+			// locked version expires once its retention has passed (objectLockDays <= expireDays,
+			// validated; S3 User Guide "Object Lock considerations", "Managing S3 Lifecycle policies
+			// with Object Lock"; both read 2026-12-02).
 			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(cfg.ExpireDays)},
+			// Once its noncurrent versions have expired, a key is a lone "expired object delete
+			// marker"; this removes those too (S3 User Guide "Expiring objects"; allowed beside
+			// NoncurrentVersionExpiration, not beside Expiration Days: S3 API LifecycleExpiration;
+			// pulumi-aws v6.83.4 BucketLifecycleConfigurationV2RuleExpirationArgs.ExpiredObjectDeleteMarker;
+			// read 2026-12-02).
+			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{ExpiredObjectDeleteMarker: pulumi.Bool(true)},
 			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 				DaysAfterInitiation: pulumi.Int(7),
 			},
@@ -397,8 +401,16 @@ func (b *builder) replicate(src, srcRegion string, rules []config.ReplicationRul
 		}
 		cfgRules = append(cfgRules, &s3.BucketReplicationConfigRuleArgs{
 			Id: pulumi.String(r.ID), Status: pulumi.String("Enabled"), Priority: pulumi.Int(i + 1),
-			Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(r.Prefix)},
-			DeleteMarkerReplication: &s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Disabled")},
+			Filter: &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(r.Prefix)},
+			// Delete markers are replicated, so that a backup its owner deletes (barman's and Velero's
+			// retention) becomes noncurrent in the replica too and expires there with the
+			// destination's noncurrent versions; without them a replica stayed current forever.
+			// Only markers from DELETE requests are copied, not a lifecycle expiration's, and not for
+			// tag-based rules (ours filter by prefix): S3 User Guide "Replicating delete markers
+			// between buckets", read 2026-12-02. A deletion by mistake or by an attacker is replicated
+			// as a marker only: the versions under it stay, locked for objectLockDays and kept
+			// expireDays. The role already has s3:ReplicateDelete.
+			DeleteMarkerReplication: &s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Enabled")},
 			SourceSelectionCriteria: &s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs{
 				SseKmsEncryptedObjects: &s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")},
 			},
