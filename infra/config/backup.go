@@ -27,7 +27,6 @@ func BackupVolumeTagValue(stack string) string { return stack }
 // read 2026-12-02).
 const BackupSelectionConditionKey = "aws:ResourceTag/" + BackupVolumeTag
 
-
 // Fields of the backup object.
 const (
 	FieldDRMode                = "drMode"
@@ -42,8 +41,8 @@ const (
 	FieldWeeklyRetentionDays   = "weeklyRetentionDays"
 	FieldVeleroSchedule        = "veleroSchedule"
 	FieldVeleroTTLHours        = "veleroTtlHours"
-	FieldRestoreMiBps          = "restoreThroughputMiBps"
 	FieldRestoreDataGiB        = "restoreDataGiB"
+	FieldRestoreMiBps          = "restoreThroughputMiBps"
 	FieldPostgresPrimary       = "postgresPrimary"
 	FieldPromotionToken        = "promotionToken"
 	FieldWALWriteMiBPerHour    = "walWriteMiBPerHour"
@@ -89,8 +88,8 @@ type Backup struct {
 	VeleroTTLHours int
 	// RestoreDataGiB and RestoreMiBps feed the RTO estimate: data to restore, and the stated restore
 	// throughput of barman-cloud from S3 onto gp3.
-	RestoreMiBps   int
 	RestoreDataGiB int
+	RestoreMiBps   int
 	// PostgresPrimary names the primary of the pair's distributed PostgreSQL topology: "prod", or
 	// "dr" once prod-dr has been promoted. It is CloudNativePG's spec.replica.primary on both
 	// clusters, so one value describes the pair and both stacks derive their role from it.
@@ -115,8 +114,8 @@ const (
 	DefaultVeleroTTLHours        = 720
 	DefaultRestoreDataGiB        = 50
 	// DefaultRestoreMiBps is a conservative figure for barman-cloud-restore from S3 in the same region
-	DefaultRestoreMiBps = 100
 	// onto gp3 (125 MiB/s baseline): stated, to be replaced by the DR drill's measurement.
+	DefaultRestoreMiBps = 100
 	// DefaultWALWriteMiBPerHour is a stated figure until the primary's measured rate replaces it
 	// (rate(cnpg_pg_stat_wal_wal_bytes[1h]) at the weekly peak): 1 GiB an hour. It is just above the
 	// floor the archive timeout sets by itself: with archiving stalled, every forced segment switch
@@ -168,8 +167,8 @@ func backupJSON(b Backup) map[string]any {
 		FieldObjectLockDays: b.ObjectLockDays, FieldTransitionDays: b.TransitionDays, FieldExpireDays: b.ExpireDays,
 		FieldReplicationTimeCtrl: b.ReplicationTimeControl, FieldVaultLock: b.VaultLock, FieldDailyRetentionDays: b.DailyRetentionDays,
 		FieldWeeklyRetentionDays: b.WeeklyRetentionDays, FieldVeleroSchedule: b.VeleroSchedule, FieldVeleroTTLHours: b.VeleroTTLHours,
-		FieldPostgresPrimary: b.PostgresPrimary, FieldPromotionToken: b.PromotionToken, FieldWALWriteMiBPerHour: b.WALWriteMiBPerHour,
 		FieldRestoreDataGiB: b.RestoreDataGiB, FieldRestoreMiBps: b.RestoreMiBps,
+		FieldPostgresPrimary: b.PostgresPrimary, FieldPromotionToken: b.PromotionToken, FieldWALWriteMiBPerHour: b.WALWriteMiBPerHour,
 	}
 }
 
@@ -200,8 +199,8 @@ func decodeBackup(d *decoder, v map[string]string, p *Platform) {
 	d.int(path, m, FieldWeeklyRetentionDays, &b.WeeklyRetentionDays)
 	d.string(path, m, FieldVeleroSchedule, &b.VeleroSchedule)
 	d.int(path, m, FieldVeleroTTLHours, &b.VeleroTTLHours)
-	d.int(path, m, FieldRestoreMiBps, &b.RestoreMiBps)
 	d.int(path, m, FieldRestoreDataGiB, &b.RestoreDataGiB)
+	d.int(path, m, FieldRestoreMiBps, &b.RestoreMiBps)
 	d.string(path, m, FieldPostgresPrimary, &b.PostgresPrimary)
 	d.string(path, m, FieldPromotionToken, &b.PromotionToken)
 	d.int(path, m, FieldWALWriteMiBPerHour, &b.WALWriteMiBPerHour)
@@ -261,8 +260,8 @@ func validateBackup(p *Platform) field.ErrorList {
 		errs = append(errs, field.Invalid(path.Child(FieldRestoreDataGiB), b.RestoreDataGiB, "must be at least 1"))
 	}
 	if b.RestoreMiBps < 1 || b.RestoreMiBps > 10000 {
-	}
 		errs = append(errs, field.Invalid(path.Child(FieldRestoreMiBps), b.RestoreMiBps, "must be between 1 and 10000"))
+	}
 	return append(errs, validatePromotion(p)...)
 }
 
@@ -297,8 +296,8 @@ func validatePromotion(p *Platform) field.ErrorList {
 				p.Data.Postgres.WALStorageGiB, h, MinWALHeadroomHours)))
 	}
 	return errs
-
 }
+
 var promotionTokenPattern = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
 
 // WALFillMiBPerHour is how fast un-archived WAL piles up on the WAL volume when archiving stalls:
@@ -349,8 +348,8 @@ func (p *Platform) PostgresRestore(accountID string) (ArchiveTarget, bool) {
 		return ArchiveTarget{}, false
 	}
 	return ArchiveTarget{Bucket: BackupBucketName(EnvProd, accountID, p.Region.Name), Region: p.Region.Name, ServerName: string(EnvProd)}, true
-
 }
+
 // PostgresTopology is a stack's place in the pair's distributed PostgreSQL topology (CloudNativePG
 // replica clusters, "Distributed Topology": every Cluster declares the same externalClusters and
 // spec.replica.primary, and a cluster whose self equals primary is the primary; docs/src/
@@ -479,8 +478,8 @@ func (p *Platform) BackupTopology(accountID string) BackupTopology {
 		dr := BackupBucketName(fam, accountID, p.DRRegion.Name)
 		t.Buckets = []BucketSpec{
 			{Name: primary, Region: p.Region.Name, Create: true, ObjectLock: lock},
-		}
 			{Name: dr, Region: p.DRRegion.Name, Create: true, ObjectLock: lock},
+		}
 		// Everything prod writes, its PostgreSQL archive included, is copied to the DR region
 		// asynchronously: a stalled replication never holds a write in prod's region.
 		t.Replication = []ReplicationRule{{ID: "to-dr", From: primary, To: dr, ToRegion: p.DRRegion.Name, RTC: p.Backup.ReplicationTimeControl}}
