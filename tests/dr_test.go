@@ -113,27 +113,84 @@ func replicatedTo(g *plan.Graph, w location) []location {
 	return out
 }
 
-// checkDRReadsWhatProdWrites is the consistency check: prod-dr reads exactly what prod writes, either
-// directly or as the S3 replica of it.
-func checkDRReadsWhatProdWrites(t *testing.T, prod, dr *plan.Graph) error {
-	w, r := writes(t, prod), reads(t, dr)
-	if w == r {
-		return nil
-	}
-	for _, copyOf := range replicatedTo(prod, w) {
-		if copyOf == r {
-			return nil
+// external is the archive behind one of a cluster's external clusters.
+func external(t *testing.T, g *plan.Graph, name string) location {
+	ext, _ := path(cnpgCluster(t, g), "spec", "externalClusters").([]any)
+	stores := objectStores(g)
+	for _, e := range ext {
+		em, _ := e.(map[string]any)
+		if em["name"] == name {
+			store, _ := path(em, "plugin", "parameters", "barmanObjectName").(string)
+			server, _ := path(em, "plugin", "parameters", "serverName").(string)
+			return location{Path: stores[store], Server: server}
 		}
 	}
-	return fmt.Errorf("prod writes %s (replicated to %v) but prod-dr restores from %s", w, replicatedTo(prod, w), r)
+	require.Fail(t, "no external cluster "+name+" in "+g.Stack)
+	return location{}
+}
+
+// follows is what a replica cluster replays continuously: its replica source's archive.
+func follows(t *testing.T, g *plan.Graph) location {
+	source, _ := path(cnpgCluster(t, g), "spec", "replica", "source").(string)
+	require.NotEmpty(t, source, "%s is not in a replica topology", g.Stack)
+	return external(t, g, source)
+}
+
+// checkDRReadsWhatProdWrites is the consistency check: prod-dr reads exactly what prod writes, either
+// directly or as the S3 replica of it: its bootstrap source, and (standby) the archive it replays.
+func checkDRReadsWhatProdWrites(t *testing.T, prod, dr *plan.Graph) error {
+	w := writes(t, prod)
+	same := func(r location) bool {
+		if w == r {
+			return true
+		}
+		for _, copyOf := range replicatedTo(prod, w) {
+			if copyOf == r {
+				return true
+			}
+		}
+		return false
+	}
+	if r := reads(t, dr); !same(r) {
+		return fmt.Errorf("prod writes %s (replicated to %v) but prod-dr restores from %s", w, replicatedTo(prod, w), r)
+	}
+	if src, _ := path(cnpgCluster(t, dr), "spec", "replica", "source").(string); src != "" {
+		if r := follows(t, dr); !same(r) {
+			return fmt.Errorf("prod writes %s (replicated to %v) but prod-dr replays %s", w, replicatedTo(prod, w), r)
+		}
+	}
+	return nil
+}
+
+// bucketRegion is the region in a backup bucket's name (suoke-<family>-backup-<account>-<region>).
+func bucketRegion(l location) string {
+	b := strings.TrimSuffix(strings.TrimPrefix(l.Path, "s3://"), "/")
+	for _, r := range []string{"cn-northwest-1", "cn-north-1"} {
+		if strings.HasSuffix(b, "-"+r) {
+			return r
+		}
+	}
+	return "unknown region of " + b
+}
+
+// checkWritesInOwnRegion: a stack's PostgreSQL archives (its WAL and base backups: what the
+// primary must get rid of before its WAL volume fills) only in the stack's own region, so no
+// other region's reachability can stop it.
+func checkWritesInOwnRegion(t *testing.T, g *plan.Graph, region string) error {
+	if w := writes(t, g); bucketRegion(w) != region {
+		return fmt.Errorf("%s archives WAL to %s, in %s: its primary stops when that region cannot be reached and pg_wal fills", g.Stack, w, bucketRegion(w))
+	}
+	return nil
 }
 
 func TestProdDRRestoresWhatProdWrites(t *testing.T) {
 	prod, _ := record(t, "prod")
 	dr, _ := record(t, "prod-dr")
 	require.NoError(t, checkDRReadsWhatProdWrites(t, prod, dr))
-	assert.Equal(t, "s3://"+config.BackupBucketName(config.EnvProd, plan.MockAccountID, "cn-north-1")+"/", writes(t, prod).Path,
-		"standby: prod archives straight to the DR region")
+	assert.Equal(t, "s3://"+config.BackupBucketName(config.EnvProd, plan.MockAccountID, "cn-northwest-1")+"/", writes(t, prod).Path,
+		"standby: prod archives in its own region")
+	assert.Equal(t, writes(t, prod), follows(t, dr), "the standby replays prod's own archive, where prod writes it")
+	assert.Equal(t, "cn-north-1", bucketRegion(reads(t, dr)), "and bootstraps from the copy in its own region")
 	own := writes(t, dr)
 	assert.NotEqual(t, reads(t, dr).Server, own.Server, "prod-dr archives to its own, empty folder")
 
@@ -145,6 +202,7 @@ func TestProdDRRestoresWhatProdWrites(t *testing.T) {
 	}{
 		{"prod's object store moves", func(g *plan.Graph) { setStorePath(g, "s3://somewhere-else/") }, prod},
 		{"prod-dr reads another server", func(g *plan.Graph) { setExternalServer(g, "staging") }, dr},
+		{"prod-dr replays another archive", func(g *plan.Graph) { setReplicaSource(g, "dr") }, dr},
 	} {
 		p, d := clone(prod), clone(dr)
 		if drift.on == prod {
@@ -182,6 +240,77 @@ func TestRebuildModeReadsTheReplica(t *testing.T) {
 	assert.Error(t, checkDRReadsWhatProdWrites(t, noRepl, dr))
 }
 
+// recordWith records a stack with its backup key replaced.
+func recordWith(t *testing.T, stack, backupJSON string) *plan.Graph {
+	t.Helper()
+	sc, err := plan.LoadStackConfig(projectDir, stack)
+	require.NoError(t, err)
+	sc.Values[config.Namespace+":"+config.KeyBackup] = backupJSON
+	g, err := plan.RecordConfig(sc)
+	require.NoError(t, err)
+	return g
+}
+
+// TestProdArchivesOnlyInItsOwnRegion: whatever the DR mode and whichever cluster is primary, prod's
+// PostgreSQL writes its WAL in prod's region, so an unreachable DR region cannot fill its WAL volume.
+func TestProdArchivesOnlyInItsOwnRegion(t *testing.T) {
+	for _, backup := range []string{`{}`, `{"drMode": "rebuild"}`, `{"postgresPrimary": "dr"}`} {
+		prod := recordWith(t, "prod", backup)
+		require.NoError(t, checkWritesInOwnRegion(t, prod, "cn-northwest-1"), backup)
+	}
+	prod, _ := record(t, "prod")
+	moved := clone(prod)
+	setStorePath(moved, "s3://"+config.BackupBucketName(config.EnvProd, plan.MockAccountID, "cn-north-1")+"/")
+	assert.Error(t, checkWritesInOwnRegion(t, moved, "cn-northwest-1"), "prod archiving to the DR region's bucket is refused")
+}
+
+// role is a cluster's place in the distributed topology: primary when self names it.
+func role(t *testing.T, g *plan.Graph) string {
+	r, _ := path(cnpgCluster(t, g), "spec", "replica").(map[string]any)
+	require.NotNil(t, r, "%s is in no topology", g.Stack)
+	if r["self"] == r["primary"] {
+		return "primary"
+	}
+	return "replica of " + fmt.Sprint(r["primary"])
+}
+
+// TestDRPromotionIsConfig: promoting prod-dr is config, and a second plan with the same config keeps
+// it the primary (the `kubectl patch` the program used to undo); prod then follows prod-dr.
+func TestDRPromotionIsConfig(t *testing.T) {
+	promoted := `{"postgresPrimary": "dr"}`
+	for i := range 2 {
+		dr := recordWith(t, "prod-dr", promoted)
+		assert.Equal(t, "primary", role(t, dr), "plan %d", i+1)
+		assert.Empty(t, path(cnpgCluster(t, dr), "spec", "replica", "promotionToken"), "a failover: no token")
+		assert.Nil(t, path(cnpgCluster(t, dr), "spec", "replica", "enabled"), "never the standalone flag, whose promotion is irreversible")
+	}
+	prod := recordWith(t, "prod", promoted)
+	assert.Equal(t, "replica of dr", role(t, prod), "a returning prod cannot accept writes beside the promoted copy")
+	assert.Equal(t, "dr", path(cnpgCluster(t, prod), "spec", "bootstrap", "recovery", "source"), "prod is re-cloned from prod-dr")
+	drW := writes(t, recordWith(t, "prod-dr", promoted))
+	assert.Equal(t, drW, follows(t, prod), "prod replays prod-dr's archive where prod-dr writes it")
+	require.NoError(t, checkWritesInOwnRegion(t, prod, "cn-northwest-1"))
+
+	// The normal config is the other way round.
+	dr, _ := record(t, "prod-dr")
+	assert.Equal(t, "replica of prod", role(t, dr))
+}
+
+// TestFailBackIsConfig: the fail-back config (prod primary again, with prod-dr's demotion token)
+// makes prod-dr a replica again and promotes prod by the token (a controlled switchover).
+func TestFailBackIsConfig(t *testing.T) {
+	const token = "eyJzeXN0ZW1JRCI6IjczIn0="
+	back := `{"postgresPrimary": "prod", "promotionToken": "` + token + `"}`
+	dr := recordWith(t, "prod-dr", back)
+	assert.Equal(t, "replica of prod", role(t, dr))
+	assert.Empty(t, path(cnpgCluster(t, dr), "spec", "replica", "promotionToken"), "the demoted side takes no token")
+	prod := recordWith(t, "prod", back)
+	assert.Equal(t, "primary", role(t, prod))
+	assert.Equal(t, token, path(cnpgCluster(t, prod), "spec", "replica", "promotionToken"), "promoted only once it has replayed to the token's LSN")
+	assert.Equal(t, "dr", path(cnpgCluster(t, prod), "spec", "bootstrap", "recovery", "source"), "prod keeps the re-clone's bootstrap")
+	require.NoError(t, checkDRReadsWhatProdWrites(t, prod, dr))
+}
+
 func clone(g *plan.Graph) *plan.Graph {
 	c := *g
 	c.Resources = append([]plan.Resource(nil), g.Resources...)
@@ -217,6 +346,28 @@ func setExternalServer(g *plan.Graph, server string) {
 			newSpec[k] = v
 		}
 		newSpec["externalClusters"] = out
+		r.Inputs = map[string]any{"metadata": r.Inputs["metadata"], "spec": newSpec}
+	}
+}
+
+// setReplicaSource points a cluster's replica stanza at another external cluster.
+func setReplicaSource(g *plan.Graph, source string) {
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Type != typeCNPGCluster {
+			continue
+		}
+		spec, _ := r.Inputs["spec"].(map[string]any)
+		newSpec := map[string]any{}
+		for k, v := range spec {
+			newSpec[k] = v
+		}
+		rep := map[string]any{}
+		for k, v := range spec["replica"].(map[string]any) {
+			rep[k] = v
+		}
+		rep["source"] = source
+		newSpec["replica"] = rep
 		r.Inputs = map[string]any{"metadata": r.Inputs["metadata"], "spec": newSpec}
 	}
 }
