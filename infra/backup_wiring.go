@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -64,9 +65,14 @@ func deployBackup(ctx *pulumi.Context, cfg *config.Platform, env, drEnv *identit
 // withBackup adds the DR estimates: the RPO from its parts, and the RTO from its parts with the
 // deploy critical path of this very program (the DR stack is this program in the DR region).
 func withBackup(outs Outputs, cfg *config.Platform, b *backup.Backup, deployMinutes pulumi.Float64Output) Outputs {
+	// How long the primary runs on if nothing can be archived: the WAL volume at the configured
+	// write rate (config.WALHeadroomHours). Archiving is in the stack's own region, so the DR
+	// region's reachability never draws on it; the PostgresWALVolumeHalfFull alert fires at half.
+	outs["walHeadroomHours"] = pulumi.Float64(math.Round(cfg.WALHeadroomHours()*10) / 10).ToFloat64Output()
 	if !cfg.Environment.ProductionLike() {
 		return outs
 	}
+	outs["postgresPrimary"] = pulumi.String(cfg.Backup.PostgresPrimary).ToStringOutput()
 	outs["rpoMinutes"] = pulumi.Float64(b.RPO.Minutes).ToFloat64Output()
 	outs["rtoMinutes"] = deployMinutes.ApplyT(func(d float64) float64 { return backup.RTO(cfg.Backup, d).Minutes }).(pulumi.Float64Output)
 	outs["drMode"] = pulumi.String(string(cfg.Backup.DRMode)).ToStringOutput()

@@ -382,6 +382,11 @@ func TestDRStatesRPOAndRTO(t *testing.T) {
 	assert.LessOrEqual(t, rpo, 5.0)
 	assert.Less(t, rto, 60.0)
 	assert.Equal(t, "standby", dr.Outputs["drMode"])
+	assert.Equal(t, "prod", dr.Outputs["postgresPrimary"])
+
+	// The WAL volume's headroom is stated: 20 GiB at the default 1 GiB an hour.
+	prod, _ := record(t, "prod")
+	assert.Equal(t, 20.0, prod.Outputs["walHeadroomHours"])
 }
 
 // TestBackedUpVolumesAreSelected: AWS Backup selects volumes by a tag whose value is the stack's
