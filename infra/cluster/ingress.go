@@ -110,6 +110,10 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 	}
 	c.WebACLArn = acl.Arn
 	in := c.args.Config.Ingress
+	logBucket, logPolicy, err := accessLogBucket(ctx, c) // accesslogs.go
+	if err != nil {
+		return err
+	}
 	spec := acl.Arn.ApplyT(func(arn string) (map[string]any, error) {
 		p := ingressClassParams{
 			Scheme: "internet-facing", IPAddressType: "ipv4", Group: map[string]string{"name": c.args.Name + "-public"},
@@ -117,6 +121,16 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 			LoadBalancerAttributes: []map[string]string{
 				{"key": "routing.http.drop_invalid_header_fields.enabled", "value": "true"},
 				{"key": "deletion_protection.enabled", "value": fmt.Sprint(in.DeletionProtection && c.args.Production)},
+				// Access logs to the bucket of accesslogs.go, kept for logRetentionMinimumDays. Attribute
+				// names: ALB load balancer attributes (access_logs.s3.enabled, .bucket, .prefix), as the
+				// controller's docs at the pinned v3.5.0 give them (kubernetes-sigs/aws-load-balancer-controller
+				// docs/guide/ingress/annotations.md, load-balancer-attributes; read 2026-12-02). Set here, in
+				// the IngressClassParams, they override an Ingress's load-balancer-attributes annotation
+				// (pkg/ingress/model_build_load_balancer_attributes.go @v3.5.0: the class's attributes are
+				// merged first and MergeStringMap keeps the first value).
+				{"key": "access_logs.s3.enabled", "value": "true"},
+				{"key": "access_logs.s3.bucket", "value": logBucket},
+				{"key": "access_logs.s3.prefix", "value": AccessLogPrefix},
 			},
 		}
 		if in.CertificateARN != "" {
@@ -126,12 +140,14 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 	}).(pulumi.MapOutput)
 	// The CRD comes with the controller's chart: the parameters wait for it.
 	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider), pulumi.DependsOn([]pulumi.Resource{c.LoadBalancerController})}
+	// The parameters also wait for the log bucket's policy: ELB refuses access_logs.s3.enabled=true
+	// until it may write to the bucket, and the controller's reconcile fails with it.
 	params, err := apiextensions.NewCustomResource(ctx, c.name+"-ingress-params", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("elbv2.k8s.aws/v1beta1"),
 		Kind:        pulumi.String("IngressClassParams"),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(IngressClassPublic)},
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, opts...)
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{logPolicy}))...)
 	if err != nil {
 		return err
 	}

@@ -108,6 +108,9 @@ type Ingress struct {
 	DeletionProtection bool
 	// RateRules are WAF rate-based rules, each blocking an IP above Limit requests per Window.
 	RateRules []RateRule
+	// AccessLogDays is how long the ALB's access-log bucket keeps its logs: not a field of the key, it
+	// follows logRetentionMinimumDays (retention.go).
+	AccessLogDays int
 }
 
 // RateRule is one WAF rate-based rule per client IP, optionally scoped to a path prefix.
@@ -155,7 +158,7 @@ func DefaultClusterConfig() ClusterConfig {
 		LogRetentionDays: DefaultClusterLogRetentionDays, NodeVolumeGiB: DefaultNodeVolumeGiB, MaxUnavailable: DefaultMaxUnavailable,
 		Registries: Registries{Mode: RegistryAuto, MirrorPrefix: DefaultMirrorPrefix, PullThroughCache: true,
 			Images: map[string]string{}, Charts: map[string]string{}},
-		Ingress: Ingress{SSLPolicy: DefaultSSLPolicy, DeletionProtection: true, RateRules: DefaultRateRules()},
+		Ingress: Ingress{SSLPolicy: DefaultSSLPolicy, DeletionProtection: true, RateRules: DefaultRateRules(), AccessLogDays: DefaultLogRetentionMinimumDays},
 	}
 }
 

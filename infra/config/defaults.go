@@ -12,7 +12,7 @@ const (
 	DefaultVPCCIDR              = "10.40.0.0/16"
 	DefaultAvailabilityZones    = 3
 	DefaultNATGateways          = NATPerAZ
-	DefaultFlowLogRetentionDays = 90
+	DefaultFlowLogRetentionDays = 180 // six months, the floor of logRetentionMinimumDays (retention.go)
 	DefaultCacheEngineVersion   = "7.1"
 	// DefaultAccountBaseline is true so that a new stack in an empty account works on its own;
 	// every further stack in the account sets false.
@@ -74,22 +74,23 @@ func DefaultServices() []Service {
 // Default returns the platform with every default applied, for a region (the region picks types).
 func Default() Platform {
 	return Platform{
-		Project:              Namespace,
-		Environment:          DefaultEnvironment,
-		DRRegionName:         DefaultDRRegion,
-		Protect:              false,
-		AccountBaseline:      DefaultAccountBaseline,
-		VPCCIDR:              DefaultVPCCIDR,
-		AvailabilityZones:    DefaultAvailabilityZones,
-		NATGateways:          DefaultNATGateways,
-		FlowLogRetentionDays: DefaultFlowLogRetentionDays,
-		NodePools:            DefaultNodePools(),
-		Cache:                DefaultCache(),
-		Services:             DefaultServices(),
-		Monitoring:           DefaultMonitoring(),
-		Data:                 DefaultDataTier(),
-		Cluster:              DefaultClusterConfig(),
-		Cost:                 DefaultCostUsage(),
-		Backup:               DefaultBackup(),
+		Project:                 Namespace,
+		Environment:             DefaultEnvironment,
+		DRRegionName:            DefaultDRRegion,
+		Protect:                 false,
+		AccountBaseline:         DefaultAccountBaseline,
+		VPCCIDR:                 DefaultVPCCIDR,
+		AvailabilityZones:       DefaultAvailabilityZones,
+		NATGateways:             DefaultNATGateways,
+		FlowLogRetentionDays:    DefaultFlowLogRetentionDays,
+		LogRetentionMinimumDays: DefaultLogRetentionMinimumDays,
+		NodePools:               DefaultNodePools(),
+		Cache:                   DefaultCache(),
+		Services:                DefaultServices(),
+		Monitoring:              DefaultMonitoring(),
+		Data:                    DefaultDataTier(),
+		Cluster:                 DefaultClusterConfig(),
+		Cost:                    DefaultCostUsage(),
+		Backup:                  DefaultBackup(),
 	}
 }

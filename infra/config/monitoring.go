@@ -150,6 +150,9 @@ type Monitoring struct {
 	PrometheusReplicas   int
 	AlertmanagerReplicas int
 	LogRetentionDays     int
+	// LogArchiveDays is how long the S3 archive of the same logs keeps them: not a field of the key,
+	// it follows logRetentionMinimumDays (retention.go).
+	LogArchiveDays int
 	// TraceSampling is the share of traces the collector keeps, from 0 (exclusive) to 1.
 	TraceSampling      float64
 	TraceRetentionDays int
@@ -195,7 +198,7 @@ func DefaultMonitoring() Monitoring {
 		Retention: DefaultRetention, StorageGiB: DefaultStorageGiB,
 		PrometheusReplicas: DefaultPrometheusReplicas, AlertmanagerReplicas: DefaultAlertmanagerReplicas,
 		LogRetentionDays: DefaultLogIndexRetentionDays, TraceSampling: DefaultTraceSampling, TraceRetentionDays: DefaultTraceRetentionDays,
-		RunbookBaseURL: DefaultRunbookBaseURL,
+		RunbookBaseURL: DefaultRunbookBaseURL, LogArchiveDays: DefaultLogRetentionMinimumDays,
 		OpenSearch: OpenSearch{InstanceType: "r6g.large.search", InstanceCount: 3, MasterType: "m6g.large.search", MasterCount: 3,
 			VolumeGiB: 100, EngineVersion: DefaultOpenSearchVersion},
 	}

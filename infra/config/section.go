@@ -20,6 +20,7 @@ func sections() []section {
 		clusterSection(),
 		costSection(),
 		backupSection(),
+		retentionSection(), // last: it hands its floor to the monitoring and ingress sections' derived fields
 	}
 }
 
@@ -34,7 +35,7 @@ func coreSection() section {
 			{KeyVPCCIDR, "string", "VPC IPv4 CIDR, a private range from /16 to /20; split into private /19s, public and data /22s per AZ.", DefaultVPCCIDR},
 			{KeyAvailabilityZones, "integer", "How many AZs to span (2 to the region's count); prod and dr require 3.", DefaultAvailabilityZones},
 			{KeyNATGateways, "string", "NAT gateways: perAz (one per AZ, required in prod and dr) or single.", string(DefaultNATGateways)},
-			{KeyFlowLogRetentionDays, "integer", "Retention of the VPC flow log group, a CloudWatch Logs retention value (e.g. 30, 90, 365).", DefaultFlowLogRetentionDays},
+			{KeyFlowLogRetentionDays, "integer", "Retention of the VPC flow log group, a CloudWatch Logs retention value of at least logRetentionMinimumDays (e.g. 180, 365).", DefaultFlowLogRetentionDays},
 			{KeyNodePools, "object", "Node pools keyed by tier (gateway, agents, business, database, monitoring): {min, desired, max, vcpu, memoryGiB, arch, instanceType, reason}. Database counts are per AZ. Keys given merge over the sizing plan.", nodePoolsJSON(DefaultNodePools())},
 			{KeyCache, "object", "ElastiCache: {nodes, vcpu, memoryGiB, nodeType, engine (redis|valkey), engineVersion}. Keys given merge over the default.", cacheJSON(DefaultCache())},
 			{KeyServices, "array", "The workloads: [{name, tier, slo (core|agent|support), port, database, cache, awsAccess}]. A value replaces the whole list.", servicesJSON(DefaultServices())},

@@ -176,6 +176,8 @@ type Platform struct {
 	AvailabilityZones    int
 	NATGateways          NATMode
 	FlowLogRetentionDays int
+	// LogRetentionMinimumDays is the floor of every log sink's retention (retention.go).
+	LogRetentionMinimumDays int
 
 	NodePools map[Tier]NodePool
 	Cache     Cache

@@ -30,6 +30,8 @@ type awsOut struct {
 	logsMasterRole    *iam.Role
 	traceBucket       string
 	traceBucketRes    *s3.BucketV2
+	// archive is the application-log archive Fluent Bit writes beside OpenSearch (archive.go).
+	archive logArchive
 }
 
 // DomainName is the log domain's name: at most 28 lower-case characters (OpenSearch Service rule).
@@ -67,6 +69,7 @@ func (b *builder) awsResources() (*awsOut, error) {
 	domainARN := env.ARN("es", env.Region, env.AccountID, "domain/"+domain)
 	out.traceBucket = fmt.Sprintf("%s-traces-%s", strings.ToLower(a.ClusterName), env.AccountID)
 	bucketARN := env.ARN("s3", "", "", out.traceBucket)
+	out.archive.bucket = logArchiveBucketName(a.ClusterName, env.AccountID)
 
 	// The domain's master user is a role of its own, not the bootstrap Job's IRSA role: an IRSA role's
 	// trust names the cluster's OIDC provider, so a domain whose master user it was waited for the
@@ -117,9 +120,9 @@ func (b *builder) awsResources() (*awsOut, error) {
 		arn                      *string
 		res                      **iam.Role
 	}{
-		{"fluent-bit", a.Namespace, "fluent-bit", []any{
+		{"fluent-bit", a.Namespace, "fluent-bit", append([]any{
 			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}, domainARN, domainARN+"/*"),
-		}, &out.fluentBitRoleARN, &out.fluentBitRole},
+		}, logArchiveStatements(env.ARN("s3", "", "", out.archive.bucket))...), &out.fluentBitRoleARN, &out.fluentBitRole},
 		// The bootstrap Job's role only becomes the master role (role chaining); the domain's requests
 		// are signed with the master role's session.
 		{"logs-bootstrap", a.Namespace, logsBootstrapAccount, []any{
@@ -145,8 +148,10 @@ func (b *builder) awsResources() (*awsOut, error) {
 	}
 
 	logGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("opensearch-logs"), &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/suoke/" + b.ctx.Stack() + "/opensearch/" + domain),
-		RetentionInDays: pulumi.Int(90),
+		Name: pulumi.String("/suoke/" + b.ctx.Stack() + "/opensearch/" + domain),
+		// The domain's own error log is a record of the network's operation like the others: kept for
+		// logRetentionMinimumDays (a CloudWatch Logs retention value, validated by infra/config).
+		RetentionInDays: pulumi.Int(a.Monitoring.LogArchiveDays),
 		Tags:            b.tags(nil),
 	}, b.aws...)
 	if err != nil {
@@ -233,6 +238,9 @@ func (b *builder) awsResources() (*awsOut, error) {
 	b.m.LogDomainARN = d.Arn
 
 	if err := b.traceBucketResources(out, key); err != nil {
+		return nil, err
+	}
+	if err := b.logArchiveResources(out, key); err != nil { // archive.go
 		return nil, err
 	}
 	b.m.TraceBucket = out.traceBucket

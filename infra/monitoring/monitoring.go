@@ -379,9 +379,9 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 		return err
 	}
 	// Fluent Bit starts once its role may write: before the role mapping it would only collect 403s.
-	_, err = b.release("fluentbit", "fluent-bit", FluentBitValues(a.Env.Region, aws.fluentBitRoleARN, a.Registries),
+	_, err = b.release("fluentbit", "fluent-bit", FluentBitValues(a.Env.Region, aws.fluentBitRoleARN, a.Registries, aws.archive.bucket),
 		pulumi.Map{"env": pulumi.Array{pulumi.Map{"name": pulumi.String("OPENSEARCH_HOST"), "value": aws.domain.Endpoint}}},
-		job, aws.fluentBitRole, stack)
+		job, aws.fluentBitRole, stack, aws.archive.res)
 	return err
 }
 

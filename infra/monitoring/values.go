@@ -205,14 +205,18 @@ func YACEValues(region, roleARN string, sch Scheduling, reg config.Registries) m
 // irsaAnnotation binds a service account to an IAM role (IAM roles for service accounts).
 const irsaAnnotation = "eks.amazonaws.com/role-arn"
 
-// FluentBitValues are Fluent Bit's values: a DaemonSet on every node, its IAM role, the pipeline.
-func FluentBitValues(region, roleARN string, reg config.Registries) map[string]any {
+// FluentBitValues are Fluent Bit's values: a DaemonSet on every node, its IAM role, the pipeline:
+// OpenSearch (the hot, searchable copy) and the archive bucket (LogArchiveOutput, kept for
+// logRetentionMinimumDays).
+func FluentBitValues(region, roleARN string, reg config.Registries, archiveBucket string) map[string]any {
+	pipeline := fluentBitConfig(region)
+	pipeline["outputs"] = pipeline["outputs"].(string) + LogArchiveOutput(region, archiveBucket)
 	return map[string]any{
 		"kind":           "DaemonSet",
 		"image":          map[string]any{"repository": fullImage(reg, imgFluentBit)},
 		"serviceAccount": map[string]any{"create": true, "name": "fluent-bit", "annotations": map[string]any{irsaAnnotation: roleARN}},
 		"tolerations":    everywhere(),
-		"config":         fluentBitConfig(region),
+		"config":         pipeline,
 		"serviceMonitor": map[string]any{"enabled": true},
 		"resources":      resources(reqFluentBit),
 		"testFramework":  map[string]any{"enabled": false},

@@ -95,6 +95,8 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			return nil, err
 		}
 		out = o
+	case "aws:elb/getServiceAccount:getServiceAccount":
+		out, err = elbServiceAccount(args, r) // retention_mocks.go
 	case "aws:iam/getSessionContext:getSessionContext":
 		out = sessionContext(args, r) // cluster_mocks.go
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":

@@ -1,0 +1,142 @@
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The application-log archive: Fluent Bit writes every container log twice, to OpenSearch (searchable,
+// deleted by the ISM policy after monitoring.logRetentionDays) and, gzipped, to this bucket, which keeps
+// it for logRetentionMinimumDays (the Cybersecurity Law's six months, infra/config/retention.go). The
+// two copies are written together, so the logs are kept for the longer of the two periods, and the
+// domain stays sized for its hot period only.
+const (
+	// LogArchivePrefix is where Fluent Bit writes in the bucket; its role may put objects there only.
+	LogArchivePrefix = "app-logs/"
+	// BucketRoleTag marks what a bucket holds; log-archive buckets are log sinks the retention rules
+	// (infra/policy/retention.go) check.
+	BucketRoleTag        = "suoke.life/bucket-role"
+	BucketRoleLogArchive = "log-archive"
+)
+
+// logArchive is the archive bucket: its name (known before it exists, for the writer's role and the
+// pipeline) and the resource (for ordering).
+type logArchive struct {
+	bucket string
+	res    *s3.BucketV2
+}
+
+// logArchiveBucketName is the bucket's name: the cluster's and the account's, within S3's 63 characters.
+func logArchiveBucketName(cluster, account string) string {
+	suffix := "-app-logs-" + account
+	n := strings.ToLower(cluster)
+	if len(n)+len(suffix) > 63 {
+		n = strings.TrimRight(n[:63-len(suffix)], "-")
+	}
+	return n + suffix
+}
+
+// logArchiveResources creates the archive bucket: private, encrypted with the monitoring key, versioned,
+// TLS only, current objects expiring after the floor.
+func (b *builder) logArchiveResources(out *awsOut, key *kms.Key) error {
+	days := b.args.Monitoring.LogArchiveDays
+	if days < 1 {
+		return fmt.Errorf("log archive: the expiry must be at least a day, got %d (config.Monitoring.LogArchiveDays follows logRetentionMinimumDays)", days)
+	}
+	name := out.archive.bucket
+	bucket, err := s3.NewBucketV2(b.ctx, b.child("log-archive"), &s3.BucketV2Args{
+		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!b.args.Protect),
+		Tags: b.tags(map[string]string{BucketRoleTag: BucketRoleLogArchive, "suoke.life/log-source": "fluent-bit"}),
+	}, b.aws...)
+	if err != nil {
+		return err
+	}
+	out.archive.res = bucket
+	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child("log-archive"), &s3.BucketPublicAccessBlockArgs{
+		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, b.aws...); err != nil {
+		return err
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child("log-archive"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, b.aws...); err != nil {
+		return err
+	}
+	versioning, err := s3.NewBucketVersioningV2(b.ctx, b.child("log-archive"), &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, b.aws...)
+	if err != nil {
+		return err
+	}
+	// Objects are written once: the current version expires at the floor, a noncurrent one (that
+	// expiry's, or a stray delete's) a day later; a multipart upload a restarted Fluent Bit left behind
+	// is aborted after two days.
+	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child("log-archive"), &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id: pulumi.String("expire-after-retention"), Status: pulumi.String("Enabled"),
+			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(days)},
+			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(2)},
+		}},
+	}, append(b.aws, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
+		return err
+	}
+	bucketARN := b.args.Env.ARN("s3", "", "", name)
+	tlsOnly, _ := policyJSON(map[string]any{
+		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource":  []string{bucketARN, bucketARN + "/*"},
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	})
+	_, err = s3.NewBucketPolicy(b.ctx, b.child("log-archive"), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
+	return err
+}
+
+// logArchiveStatements are what Fluent Bit's role needs to write the archive: s3:PutObject under the
+// prefix only (the s3 output's documented permission, which also covers the multipart upload calls it
+// makes by default: fluent/fluent-bit-docs pipeline/outputs/s3.md "Permissions", read 2026-12-02; S3's
+// CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorized by s3:PutObject), and the
+// bucket key's data keys for SSE-KMS.
+func logArchiveStatements(bucketARN string) []any {
+	return []any{stmt([]string{"s3:PutObject"}, bucketARN+"/"+LogArchivePrefix+"*"), keyStmt()}
+}
+
+// LogArchiveOutput is the pipeline's second output: the same records as the OpenSearch output, gzipped
+// into the archive bucket under LogArchivePrefix, one object per container log stream and upload.
+// Options from the s3 output's reference for the Fluent Bit the chart ships (4.0.7: fluent/helm-charts
+// charts/fluent-bit/Chart.yaml @fluent-bit-0.53.0; fluent/fluent-bit-docs branch 4.0,
+// pipeline/outputs/s3.md; read 2026-12-02). No endpoint is set: Fluent Bit derives
+// s3.<region>.amazonaws.com.cn for the China regions itself (fluent/fluent-bit src/aws/flb_aws_util.c,
+// flb_aws_endpoint, "China regions end with amazonaws.com.cn"; read 2026-12-02 in a copy newer than
+// 4.0.7). Multipart uploads (use_put_object off) buffer in store_dir, on the node's state volume, so a
+// restart resumes them; $TAG keeps two pods from writing one key, $UUID two uploads of one stream.
+func LogArchiveOutput(region, bucket string) string {
+	return fmt.Sprintf(`[OUTPUT]
+    Name s3
+    Alias log-archive
+    Match kube.*
+    bucket %s
+    region %s
+    use_put_object Off
+    compression gzip
+    total_file_size 50M
+    upload_timeout 10m
+    s3_key_format /%s%%Y/%%m/%%d/%%H/$TAG/%%M%%S-$UUID.gz
+    store_dir /var/fluent-bit/state/s3
+    retry_limit 5
+    storage.total_limit_size 2G
+`, bucket, region, LogArchivePrefix)
+}
