@@ -14,7 +14,6 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
-	"github.com/suoke-life/suoke-platform/infra/protection"
 )
 
 // Backup is the component; its outputs are what the composition and the data tier read.
@@ -93,8 +92,22 @@ func (b *builder) opts(region string, stateful bool, extra ...pulumi.ResourceOpt
 	return append(o, extra...)
 }
 
-// KeyDeletionWindowDays is the backup keys' deletion window: protection.KeyDeletionWindowDays.
-func KeyDeletionWindowDays(protect bool) int { return protection.KeyDeletionWindowDays(protect) }
+// KeyDeletionWindowDays is the waiting period before KMS deletes a backup key the stack no longer
+// has. Protected stacks keep the longest, 30 days: a key deleted by mistake takes every backup it
+// encrypts with it. Unprotected stacks use the shortest, 7 days (ScheduleKeyDeletion: "a waiting
+// period of 7-30 days", during which CancelKeyDeletion restores the key; AWS KMS API Reference,
+// docs.amazonaws.cn/goto/WebAPI/kms-2014-11-01/ScheduleKeyDeletion, read 2026-12-02). By then the
+// destroy has emptied their buckets and deleted their vault's recovery points, so nothing is left
+// encrypted under the key, and a week still lets someone cancel the deletion after a destroy made by
+// mistake. deletionWindowInDays is read at deletion only, not a replacement trigger
+// (hashicorp/terraform-provider-aws aws_kms_key schema: Optional, 7 to 30, not ForceNew; read
+// 2026-12-02), so a deployed stack takes the change in place.
+func KeyDeletionWindowDays(protect bool) int {
+	if protect {
+		return 30
+	}
+	return 7
+}
 
 // key returns the backup key of a region, creating it once: rotation on, the deletion window above.
 func (b *builder) key(region string) (*kms.Key, error) {
