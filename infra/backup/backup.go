@@ -14,6 +14,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/protection"
 )
 
 // Backup is the component; its outputs are what the composition and the data tier read.
@@ -92,24 +93,7 @@ func (b *builder) opts(region string, stateful bool, extra ...pulumi.ResourceOpt
 	return append(o, extra...)
 }
 
-// KeyDeletionWindowDays is the waiting period before KMS deletes a backup key the stack no longer
-// has. Protected stacks keep the longest, 30 days: a key deleted by mistake takes every backup it
-// encrypts with it. Unprotected stacks use the shortest, 7 days (ScheduleKeyDeletion: "a waiting
-// period of 7-30 days", during which CancelKeyDeletion restores the key; AWS KMS API Reference,
-// docs.amazonaws.cn/goto/WebAPI/kms-2014-11-01/ScheduleKeyDeletion, read 2026-12-02). By then the
-// destroy has emptied their buckets and deleted their vault's recovery points, so nothing is left
-// encrypted under the key, and a week still lets someone cancel the deletion after a destroy made by
-// mistake. deletionWindowInDays is read at deletion only, not a replacement trigger
-// (hashicorp/terraform-provider-aws aws_kms_key schema: Optional, 7 to 30, not ForceNew; read
-// 2026-12-02), so a deployed stack takes the change in place.
-func KeyDeletionWindowDays(protect bool) int {
-	if protect {
-		return 30
-	}
-	return 7
-}
-
-// key returns the backup key of a region, creating it once: rotation on, the deletion window above.
+// key returns the backup key of a region, creating it once: rotation on, the deletion window of protection.KeyDeletionWindowDays.
 func (b *builder) key(region string) (*kms.Key, error) {
 	if k, ok := b.keys[region]; ok {
 		return k, nil
@@ -117,7 +101,7 @@ func (b *builder) key(region string) (*kms.Key, error) {
 	k, err := kms.NewKey(b.ctx, fmt.Sprintf("%s-key-%s", b.name, region), &kms.KeyArgs{
 		Description:          pulumi.Sprintf("Suoke backups (%s) in %s", b.args.Topology.KeyAlias, region),
 		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(KeyDeletionWindowDays(b.args.Protect)),
+		DeletionWindowInDays: pulumi.Int(protection.KeyDeletionWindowDays(b.args.Protect)),
 	}, b.opts(region, true)...)
 	if err != nil {
 		return nil, err

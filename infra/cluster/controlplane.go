@@ -15,6 +15,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/protection"
 )
 
 // ControlPlaneLogTypes are every EKS control-plane log: the security policy wants audit and
@@ -210,7 +211,7 @@ func clusterKey(ctx *pulumi.Context, c *Cluster, opts []pulumi.ResourceOption) (
 	return kms.NewKey(ctx, c.name+"-key", &kms.KeyArgs{
 		Description:          pulumi.String("EKS " + c.args.Name + ": Secrets envelope encryption, node and volume encryption"),
 		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
+		DeletionWindowInDays: pulumi.Int(protection.KeyDeletionWindowDays(c.args.Protect)),
 		Policy:               pulumi.String(policy.String()),
 	}, opts...)
 }

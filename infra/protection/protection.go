@@ -78,3 +78,19 @@ func Transform(protected bool) pulumi.ResourceTransform {
 		return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
 	}
 }
+
+// KeyDeletionWindowDays is the waiting period before KMS deletes a key the stack no longer has.
+// Protected stacks keep the longest, 30 days: a key deleted by mistake takes every backup and volume
+// it encrypts with it. Unprotected stacks use the shortest, 7 days (ScheduleKeyDeletion: "a waiting
+// period of 7-30 days", during which CancelKeyDeletion restores the key; AWS KMS API Reference,
+// docs.amazonaws.cn/goto/WebAPI/kms-2014-11-01/ScheduleKeyDeletion, read 2026-12-02). By then the
+// destroy has deleted what the key encrypted, and a week still lets someone cancel a deletion made
+// by mistake. deletionWindowInDays is read at deletion only, not a replacement trigger
+// (hashicorp/terraform-provider-aws aws_kms_key schema: Optional, 7 to 30, not ForceNew; read
+// 2026-12-02), so a deployed stack takes the change in place.
+func KeyDeletionWindowDays(protect bool) int {
+	if protect {
+		return 30
+	}
+	return 7
+}
