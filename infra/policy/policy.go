@@ -60,6 +60,7 @@ func ruleSets() [][]Rule {
 		monitoringRules,
 		backupRules,
 		accountRules,
+		auditRules,
 	}
 }
 
