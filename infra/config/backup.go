@@ -481,8 +481,15 @@ func (p *Platform) BackupTopology(accountID string) BackupTopology {
 			{Name: dr, Region: p.DRRegion.Name, Create: true, ObjectLock: lock},
 		}
 		// Everything prod writes, its PostgreSQL archive included, is copied to the DR region
-		// asynchronously: a stalled replication never holds a write in prod's region.
-		t.Replication = []ReplicationRule{{ID: "to-dr", From: primary, To: dr, ToRegion: p.DRRegion.Name, RTC: p.Backup.ReplicationTimeControl}}
+		// asynchronously: a stalled replication never holds a write in prod's region. What prod-dr
+		// writes in the DR region (its archive under dr/, its Velero backups) is copied back, so
+		// a promoted prod-dr's backups are in both regions too. The two rules do not loop: S3 does
+		// not replicate objects that are themselves replicas created by another rule (S3 User
+		// Guide, "What does Amazon S3 replicate?", read 2026-12-02).
+		t.Replication = []ReplicationRule{
+			{ID: "to-dr", From: primary, To: dr, ToRegion: p.DRRegion.Name, RTC: p.Backup.ReplicationTimeControl},
+			{ID: "dr-to-primary", From: dr, To: primary, ToRegion: p.Region.Name, RTC: p.Backup.ReplicationTimeControl},
+		}
 		t.Vaults = []VaultSpec{
 			{Name: BackupVaultName(fam, p.Region.Name), Region: p.Region.Name, Create: true, Lock: p.Backup.VaultLock},
 			{Name: BackupVaultName(fam, p.DRRegion.Name), Region: p.DRRegion.Name, Create: true, Lock: p.Backup.VaultLock},

@@ -218,6 +218,22 @@ func Alerts() []AlertSpec {
 			},
 		},
 		{
+			// Half the WAL volume's headroom (stack output walHeadroomHours, config.WALHeadroomHours)
+			// is gone: at the configured write rate the other half lasts as long again, and
+			// PostgreSQL stops when pg_wal is full. The cause is usually archiving (the two alerts
+			// above), sometimes a replication slot held by a replica that is down. CloudNativePG
+			// names a WAL volume's claim <pod>-wal (api/v1 WalArchiveVolumeSuffix, v1.30.0); its
+			// cnpg_collector_pg_wal_archive_status{value="ready"} counts the segments still to
+			// archive (pkg/management/postgres/webserver/metricserver, v1.30.0; read 2026-12-02).
+			Name: "PostgresWALVolumeHalfFull", Severity: P1, For: 10 * time.Minute, Service: ServicePostgres,
+			Summary:     "The WAL volume {{ $labels.persistentvolumeclaim }} is more than half full",
+			Description: "{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has been more than half full for 10 minutes: half of the WAL headroom (stack output walHeadroomHours) is used, and the primary stops when the rest is. Check archiving (cnpg_collector_pg_wal_archive_status{value=\"ready\"}) and replication slots.",
+			Exprs: func(Params) []RuleExpr {
+				wal := `persistentvolumeclaim=~".+-[0-9]+-wal"`
+				return one(fmt.Sprintf(`max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes{%s} / kubelet_volume_stats_capacity_bytes{%s}) > 0.5`, wal, wal))
+			},
+		},
+		{
 			Name: "RedisFailover", Severity: P1, Service: ServiceRedis,
 			Summary:     "Redis changed its primary",
 			Description: "An ElastiCache node changed role (IsMaster) in the last 15 minutes: a failover happened. Clients reconnect; check that the old primary came back as a replica.",

@@ -155,6 +155,19 @@ func fixtures(p Params) map[string]fixture {
 			bad:    []ptSeries{pgPod("cnpg_pg_stat_archiver_seconds_since_last_archival", "postgres-1", fmt.Sprintf("%gx10", 2*p.WALArchiveMaxAge.Seconds()))},
 			good:   []ptSeries{pgPod("cnpg_pg_stat_archiver_seconds_since_last_archival", "postgres-1", fmt.Sprintf("%gx10", p.WALArchiveMaxAge.Seconds()/2))},
 			evalAt: 7 * time.Minute, want: []map[string]string{pgLabels}},
+		"PostgresWALVolumeHalfFull": {
+			bad: []ptSeries{
+				s(`kubelet_volume_stats_used_bytes{namespace="database", persistentvolumeclaim="postgres-1-wal"}`, "60x20"),
+				s(`kubelet_volume_stats_capacity_bytes{namespace="database", persistentvolumeclaim="postgres-1-wal"}`, "100x20"),
+				// The data volume half full is not the WAL volume.
+				s(`kubelet_volume_stats_used_bytes{namespace="database", persistentvolumeclaim="postgres-1"}`, "60x20"),
+				s(`kubelet_volume_stats_capacity_bytes{namespace="database", persistentvolumeclaim="postgres-1"}`, "100x20"),
+			},
+			good: []ptSeries{
+				s(`kubelet_volume_stats_used_bytes{namespace="database", persistentvolumeclaim="postgres-1-wal"}`, "40x20"),
+				s(`kubelet_volume_stats_capacity_bytes{namespace="database", persistentvolumeclaim="postgres-1-wal"}`, "100x20"),
+			},
+			evalAt: 12 * time.Minute, want: []map[string]string{{"namespace": "database", "persistentvolumeclaim": "postgres-1-wal"}}},
 		"PostgresBackupTooOld": {
 			// At eval time t, time() is t seconds: a timestamp below t - max age is too old.
 			bad:    []ptSeries{pgPod("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp", "postgres-1", fmt.Sprintf("%gx30", -p.BackupMaxAge.Seconds()))},
