@@ -66,8 +66,9 @@ func TestRaisedFloorReachesEverySink(t *testing.T) {
 			continue
 		}
 		for _, rule := range r.Inputs["rules"].([]any) {
-			if exp, ok := rule.(map[string]any)["expiration"].(map[string]any); ok {
-				expiries[r.Name] = exp["days"].(float64)
+			exp, _ := rule.(map[string]any)["expiration"].(map[string]any)
+			if d, ok := exp["days"].(float64); ok {
+				expiries[r.Name] = d
 			}
 		}
 	}
