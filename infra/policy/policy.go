@@ -61,6 +61,7 @@ func ruleSets() [][]Rule {
 		backupRules,
 		accountRules,
 		auditRules,
+		retentionRules,
 	}
 }
 

@@ -43,10 +43,6 @@ var retentionRules = []Rule{
 	{ID: "RET-004", Severity: High, Description: "every ALB the controller makes writes access logs to a log bucket of this stack that the region's ELB account may write and that keeps them at least logRetentionMinimumDays", Check: checkALBAccessLogs},
 }
 
-// The retention rules join the monitoring area's list (ruleSets in policy.go names one list per area;
-// they are added here so that policy.go is not edited by this change: the lead may give them their own).
-func init() { monitoringRules = append(monitoringRules, retentionRules...) }
-
 // minimumDays is the configured floor; a graph without config (hand-made) gets the default.
 func minimumDays(x *Index) int {
 	if x.Graph.Config != nil && x.Graph.Config.LogRetentionMinimumDays > 0 {
