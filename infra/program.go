@@ -159,11 +159,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		for _, e := range cfg.Monitoring.Receivers.OnCall.Emails {
 			emails = append(emails, pulumi.ToSecret(pulumi.String(e.Reveal())).(pulumi.StringOutput))
 		}
-		// The DR provider is made for cfg.DRRegion.Name, so that is its region; named from config because
-		// the offline plan's mocks answer getRegion with the stack's own region whatever the provider.
-		dr := *auditDR
-		dr.Region = cfg.DRRegion.Name
-		aud, err = audit.New(ctx, "audit", audit.Args{Name: cfg.Project, Home: env, Others: []*identity.Env{&dr}, AlertEmails: emails},
+		aud, err = audit.New(ctx, "audit", audit.Args{Name: cfg.Project, Home: env, Others: []*identity.Env{auditDR}, AlertEmails: emails},
 			pulumi.Providers(awsProvider))
 		if err != nil {
 			return nil, err

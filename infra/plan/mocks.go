@@ -71,6 +71,10 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getPartition:getPartition":
 		out = map[string]any{"id": r.Partition, "partition": r.Partition, "dnsSuffix": r.DNSSuffix, "reverseDnsPrefix": r.ReverseDNS}
 	case "aws:index/getRegion:getRegion":
+		// The provider answers its own region: the DR-region provider answers the DR region.
+		if pr, ok := platform.LookupRegion(m.providerRegion(args.Provider)); ok {
+			r = pr
+		}
 		out = map[string]any{"id": r.Name, "name": r.Name, "region": r.Name, "endpoint": "ec2." + r.Name + "." + r.DNSSuffix, "description": r.Name}
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		out = map[string]any{"id": MockAccountID, "accountId": MockAccountID, "userId": "AROAMOCKDEPLOYER",
@@ -109,6 +113,21 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return nil, err
 	}
 	return resource.NewPropertyMapFromMap(out), nil
+}
+
+// providerRegion is the region input of the recorded AWS provider a call goes through ("urn::id"),
+// or "" for the default provider.
+func (m *Mocks) providerRegion(ref string) string {
+	urn := providerURN(ref) // transforms.go
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, rec := range m.resources {
+		if rec.URN == urn && rec.Type == "pulumi:providers:aws" {
+			reg, _ := rec.Inputs["region"].(string)
+			return reg
+		}
+	}
+	return ""
 }
 
 func toAny(s []string) []any {
