@@ -197,6 +197,12 @@ func nodeGroup(g *graph, r *Resource, _ config.CostUsage) ([]line, []string) {
 		lines = append(lines, line{meter: config.PriceEBSPrefix + "gp2", quantity: n * size, detail: fmt.Sprintf("%g × %g GiB root volume of EKS's own launch template (priced as gp2: an upper bound)", n, size)})
 		return lines, problems
 	}
+	l, p := launchTemplateVolumes(lt, n)
+	return append(lines, l...), append(problems, p...)
+}
+
+// launchTemplateVolumes prices count instances' EBS volumes as a launch template declares them.
+func launchTemplateVolumes(lt *Resource, count float64) (lines []line, problems []string) {
 	for i, m := range lt.list("blockDeviceMappings") {
 		bdm, _ := m.(map[string]any)
 		ebs, _ := bdm["ebs"].(map[string]any)
@@ -204,8 +210,7 @@ func nodeGroup(g *graph, r *Resource, _ config.CostUsage) ([]line, []string) {
 			continue
 		}
 		v := volume{size: numOf(ebs["volumeSize"]), kind: strOf(ebs["volumeType"]), iops: numOf(ebs["iops"]), throughput: numOf(ebs["throughput"])}
-		what := fmt.Sprintf("launch template %s volume %d", lt.Name, i)
-		l, p := v.lines(n, what)
+		l, p := v.lines(count, fmt.Sprintf("launch template %s volume %d", lt.Name, i))
 		lines, problems = append(lines, l...), append(problems, p...)
 	}
 	return lines, problems
@@ -228,18 +233,8 @@ func autoScalingGroup(g *graph, r *Resource, _ config.CostUsage) ([]line, []stri
 		return nil, []string{"no instance type in the launch template"}
 	}
 	lines := []line{{meter: config.PriceEC2Prefix + itype, quantity: n * hours, detail: fmt.Sprintf("%g × %s × 730 h", n, itype)}}
-	var problems []string
-	for i, m := range lt.list("blockDeviceMappings") {
-		bdm, _ := m.(map[string]any)
-		ebs, _ := bdm["ebs"].(map[string]any)
-		if ebs == nil {
-			continue
-		}
-		v := volume{size: numOf(ebs["volumeSize"]), kind: strOf(ebs["volumeType"]), iops: numOf(ebs["iops"]), throughput: numOf(ebs["throughput"])}
-		l, p := v.lines(n, fmt.Sprintf("launch template %s volume %d", lt.Name, i))
-		lines, problems = append(lines, l...), append(problems, p...)
-	}
-	return lines, problems
+	l, p := launchTemplateVolumes(lt, n)
+	return append(lines, l...), p
 }
 
 // launchTemplateOf finds the launch template a node group launches: the one it depends on (through its
