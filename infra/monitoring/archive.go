@@ -47,61 +47,19 @@ func (b *builder) logArchiveResources(out *awsOut, key *kms.Key) error {
 	if days < 1 {
 		return fmt.Errorf("log archive: the expiry must be at least a day, got %d (config.Monitoring.LogArchiveDays follows logRetentionMinimumDays)", days)
 	}
-	name := out.archive.bucket
-	bucket, err := s3.NewBucketV2(b.ctx, b.child("log-archive"), &s3.BucketV2Args{
-		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!b.args.Protect),
-		Tags: b.tags(map[string]string{BucketRoleTag: BucketRoleLogArchive, "suoke.life/log-source": "fluent-bit"}),
-	}, b.aws...)
-	if err != nil {
-		return err
-	}
-	out.archive.res = bucket
-	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child("log-archive"), &s3.BucketPublicAccessBlockArgs{
-		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
-		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, b.aws...); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child("log-archive"), &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.Arn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, b.aws...); err != nil {
-		return err
-	}
-	versioning, err := s3.NewBucketVersioningV2(b.ctx, b.child("log-archive"), &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, b.aws...)
-	if err != nil {
-		return err
-	}
 	// Objects are written once: the current version expires at the floor, a noncurrent one (that
 	// expiry's, or a stray delete's) a day later; a multipart upload a restarted Fluent Bit left behind
 	// is aborted after two days.
-	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child("log-archive"), &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+	bucket, err := b.privateBucket("log-archive", out.archive.bucket,
+		map[string]string{BucketRoleTag: BucketRoleLogArchive, "suoke.life/log-source": "fluent-bit"}, key,
+		&s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id: pulumi.String("expire-after-retention"), Status: pulumi.String("Enabled"),
 			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 			Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(days)},
 			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
 			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(2)},
-		}},
-	}, append(b.aws, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-		return err
-	}
-	bucketARN := b.args.Env.ARN("s3", "", "", name)
-	tlsOnly, _ := policyJSON(map[string]any{
-		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-		"Resource":  []string{bucketARN, bucketARN + "/*"},
-		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-	})
-	_, err = s3.NewBucketPolicy(b.ctx, b.child("log-archive"), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
+		})
+	out.archive.res = bucket
 	return err
 }
 

@@ -251,20 +251,36 @@ func (b *builder) awsResources() (*awsOut, error) {
 // Tempo's compactor deletes traces after the retention; the lifecycle rule clears failed uploads and
 // superseded versions.
 func (b *builder) traceBucketResources(out *awsOut, key *kms.Key) error {
-	bucket, err := s3.NewBucketV2(b.ctx, b.child("traces"), &s3.BucketV2Args{
-		Bucket: pulumi.String(out.traceBucket), ForceDestroy: pulumi.Bool(!b.args.Protect), Tags: b.tags(map[string]string{"suoke.life/role": "traces"}),
+	// Versioned like every bucket of the platform (a stray delete is undone within a day); the
+	// compactor rewrites blocks all the time, so superseded versions expire after one day.
+	bucket, err := b.privateBucket("traces", out.traceBucket, map[string]string{"suoke.life/role": "traces"}, key,
+		&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id: pulumi.String("abort-uploads-expire-old-versions"), Status: pulumi.String("Enabled"),
+			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(2)},
+			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
+		})
+	out.traceBucketRes = bucket
+	return err
+}
+
+// privateBucket is one bucket of the monitoring data: emptied on delete only where the stack is not
+// protected, public access blocked, SSE-KMS with the monitoring key and a bucket key, versioned, the
+// given lifecycle rule, and TLS only. child names every part.
+func (b *builder) privateBucket(child, name string, tags map[string]string, key *kms.Key, rule *s3.BucketLifecycleConfigurationV2RuleArgs) (*s3.BucketV2, error) {
+	bucket, err := s3.NewBucketV2(b.ctx, b.child(child), &s3.BucketV2Args{
+		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!b.args.Protect), Tags: b.tags(tags),
 	}, b.aws...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out.traceBucketRes = bucket
-	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child("traces"), &s3.BucketPublicAccessBlockArgs{
+	if _, err := s3.NewBucketPublicAccessBlock(b.ctx, b.child(child), &s3.BucketPublicAccessBlockArgs{
 		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
 	}, b.aws...); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child("traces"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, b.child(child), &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
@@ -273,36 +289,28 @@ func (b *builder) traceBucketResources(out *awsOut, key *kms.Key) error {
 			BucketKeyEnabled: pulumi.Bool(true),
 		}},
 	}, b.aws...); err != nil {
-		return err
+		return nil, err
 	}
-	// Versioned like every bucket of the platform (a stray delete is undone within a day); the
-	// compactor rewrites blocks all the time, so superseded versions expire after one day.
-	versioning, err := s3.NewBucketVersioningV2(b.ctx, b.child("traces"), &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(b.ctx, b.child(child), &s3.BucketVersioningV2Args{
 		Bucket:                  bucket.ID(),
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, b.aws...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child("traces"), &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id: pulumi.String("abort-uploads-expire-old-versions"), Status: pulumi.String("Enabled"),
-			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(2)},
-			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)},
-		}},
+	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, b.child(child), &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(), Rules: s3.BucketLifecycleConfigurationV2RuleArray{rule},
 	}, append(b.aws, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-		return err
+		return nil, err
 	}
-	bucketARN := b.args.Env.ARN("s3", "", "", out.traceBucket)
+	bucketARN := b.args.Env.ARN("s3", "", "", name)
 	tlsOnly, _ := policyJSON(map[string]any{
 		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
 		"Resource":  []string{bucketARN, bucketARN + "/*"},
 		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
 	})
-	_, err = s3.NewBucketPolicy(b.ctx, b.child("traces"), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
-	return err
+	_, err = s3.NewBucketPolicy(b.ctx, b.child(child), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
+	return bucket, err
 }
 
 // roleName is an IRSA role's explicit name: the cluster and the workload, within IAM's 64 characters.
