@@ -187,6 +187,14 @@ func principalARNs(doc string) []string {
 	return out
 }
 
+// awsOwnedRoots are AWS-owned accounts that exist in every customer's partition: Elastic Load
+// Balancing's log-delivery accounts of the China regions (docs.amazonaws.cn/en_us/aws/latest/userguide/elb.html:
+// China (Beijing) 638102146993, China (Ningxia) 037604701340; read 2026-12-02).
+var awsOwnedRoots = map[string]bool{
+	"arn:aws-cn:iam::638102146993:root": true,
+	"arn:aws-cn:iam::037604701340:root": true,
+}
+
 // TestPoliciesNameOnlyPrincipalsThatExist: KMS and IAM reject a key policy or trust policy whose AWS
 // principal does not exist yet (KMS CreateKey / PutKeyPolicy: MalformedPolicyDocumentException;
 // IAM CreateRole: "Invalid principal in policy"; KMS Developer Guide "Key policies", China edition,
@@ -212,6 +220,7 @@ func TestPoliciesNameOnlyPrincipalsThatExist(t *testing.T) {
 				for _, p := range principalARNs(doc) {
 					switch {
 					case p == "*", strings.HasSuffix(p, ":root") && strings.Contains(p, ":iam::"+plan.MockAccountID+":"):
+					case awsOwnedRoots[p]:
 					case strings.Contains(p, ":role/") && roles[p[strings.LastIndex(p, "/")+1:]] && !strings.Contains(p, "aws-service-role"):
 					default:
 						t.Errorf("%s: %s %s names principal %s, which need not exist when the policy is created", s, r.Type, r.Name, p)
