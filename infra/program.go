@@ -169,7 +169,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := deployDatabase(ctx, cfg, env, net, cl, []pulumi.Resource{bk}, tags, pulumi.Providers(awsProvider)) // database_wiring.go
+	db, err := deployDatabase(ctx, cfg, env, net, cl, bk.ArchiveReady, tags, pulumi.Providers(awsProvider)) // database_wiring.go
 	if err != nil {
 		return nil, err
 	}

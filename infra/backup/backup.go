@@ -33,6 +33,10 @@ type Backup struct {
 	VeleroRoleARN pulumi.StringOutput
 	// RPO is the estimate for this stack's data in the DR region.
 	RPO Estimate
+	// ArchiveReady are the buckets, their settings and replication, named one by one for what
+	// writes to them to wait on: a DependsOn on the component itself expands to whichever of its
+	// children happen to be registered by then, which made the plan differ from run to run.
+	ArchiveReady []pulumi.Resource
 }
 
 type builder struct {
@@ -65,6 +69,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("backup %s: %w", name, err)
 		}
+	}
+	names := make([]string, 0, len(b.bucket))
+	for n := range b.bucket {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c.ArchiveReady = append(append(c.ArchiveReady, b.bucket[n]), b.ready[n]...)
 	}
 	if c.VeleroRoleARN == (pulumi.StringOutput{}) {
 		c.VeleroRoleARN = pulumi.String("").ToStringOutput()
@@ -415,9 +427,10 @@ func (b *builder) replicate(src, srcRegion string, rules []config.ReplicationRul
 		})
 		deps = append(deps, b.ready[r.To]...)
 	}
-	_, err = s3.NewBucketReplicationConfig(ctx, n, &s3.BucketReplicationConfigArgs{
+	rc, err := s3.NewBucketReplicationConfig(ctx, n, &s3.BucketReplicationConfigArgs{
 		Bucket: b.bucket[src].ID(), Role: role.Arn, Rules: cfgRules,
 	}, b.opts(srcRegion, false, pulumi.DependsOn(deps))...)
+	b.c.ArchiveReady = append(b.c.ArchiveReady, rc)
 	return err
 }
 

@@ -95,7 +95,7 @@ func TestPrincipalsInBothPartitions(t *testing.T) {
 	require.NotNil(t, assoc)
 	assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", assoc.Inputs["policyArn"])
 	assert.Equal(t, "arn:aws:iam::123456789012:role/suoke-deploy-staging", assoc.Inputs["principalArn"], "a configured role name resolves in the stack's partition and account")
-	view := byName(cn, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-preview-suoke-preview")
+	view := byName(cn, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-preview-suoke-preview-pr")
 	require.NotNil(t, view)
 	assert.Equal(t, "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", view.Inputs["policyArn"], "preview roles read Secrets (Helm release state), nothing more")
 }
