@@ -13,6 +13,7 @@ package tests
 
 import (
 	"fmt"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"sort"
 	"strings"
 	"testing"
@@ -106,16 +107,8 @@ func providerURN(ref string) string {
 }
 
 func urnType(urn string) string {
-	// urn:pulumi:stack::project::parent$type::name: the type is the last $-part of the 4th field.
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
-		return ""
-	}
-	t := parts[2]
-	if i := strings.LastIndex(t, "$"); i >= 0 {
-		t = t[i+1:]
-	}
-	return t
+	// The SDK's own URN parser: the qualified type's last $-part.
+	return string(resource.URN(urn).Type())
 }
 
 func newDestroyPlan(g *plan.Graph) (*destroyPlan, error) {

@@ -3,6 +3,7 @@ package monitoring_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"strings"
 	"testing"
 
@@ -56,15 +57,8 @@ func waitsFor(rs []cost.Resource, urn string) map[string]bool {
 }
 
 func typeOf(urn string) string {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
-		return ""
-	}
-	t := parts[2]
-	if i := strings.LastIndex(t, "$"); i >= 0 {
-		t = t[i+1:]
-	}
-	return t
+	// The SDK's own URN parser: the qualified type's last $-part.
+	return string(resource.URN(urn).Type())
 }
 
 // TestLogDomainIsOffTheClusterPath: the OpenSearch domain (20 minutes to create) must not wait for
