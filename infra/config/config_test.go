@@ -222,3 +222,10 @@ func TestClosest(t *testing.T) {
 	assert.Equal(t, "nodePools", closest("nodepools", keyNames()))
 	assert.Equal(t, "", closest("completelyDifferent", keyNames()))
 }
+
+// TestAccountBaselineBadValue: the account-baseline flag is a boolean, named in the error.
+func TestAccountBaselineBadValue(t *testing.T) {
+	_, err := Parse(prodInput(map[string]string{KeyAccountBaseline: "prod"}))
+	require.Error(t, err)
+	requireFieldError(t, err, KeyAccountBaseline, field.ErrorTypeInvalid, `"prod"`)
+}
