@@ -11,6 +11,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/cluster"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/promotion"
 )
 
 // NamespaceVelero is where Velero runs (platform software, on the monitoring pool).
@@ -29,6 +30,33 @@ func drIdentity(ctx *pulumi.Context, cfg *config.Platform, tags map[string]strin
 		return nil, fmt.Errorf("aws provider of %s: %w", cfg.DRRegion.Name, err)
 	}
 	return identity.Lookup(ctx, p)
+}
+
+// checkPromotion reads what this stack's last up and the pair's other stack's last up recorded of the
+// PostgreSQL primary, and refuses a config that would undo a promotion (infra/promotion). It runs
+// before anything else is registered, so a refused up changes nothing. Only the pair has a primary
+// to protect; the other stack is read where pairStack names it.
+func checkPromotion(ctx *pulumi.Context, cfg *config.Platform) error {
+	if !cfg.Environment.ProductionLike() {
+		return nil
+	}
+	own, err := promotion.Read(ctx, "promotion-self", cfg.Stack)
+	if err != nil {
+		return err
+	}
+	var peer promotion.Recorded
+	if cfg.PairStack != "" {
+		if peer, err = promotion.Read(ctx, "promotion-pair", cfg.PairStack); err != nil {
+			return err
+		}
+	}
+	b := cfg.Backup
+	errs := promotion.Check(promotion.Args{Self: cfg.PostgresServerName(), Primary: b.PostgresPrimary, Epoch: b.PrimaryEpoch,
+		Token: b.PromotionToken, Own: own, Peer: peer})
+	if len(errs) > 0 {
+		return fmt.Errorf("PostgreSQL primary: %w", errs.ToAggregate())
+	}
+	return nil
 }
 
 // deployBackup builds the backups. Every name comes from cfg.BackupTopology, which the data tier's
@@ -72,7 +100,8 @@ func withBackup(outs Outputs, cfg *config.Platform, b *backup.Backup, deployMinu
 	if !cfg.Environment.ProductionLike() {
 		return outs
 	}
-	outs["postgresPrimary"] = pulumi.String(cfg.Backup.PostgresPrimary).ToStringOutput()
+	outs[promotion.OutputPrimary] = pulumi.String(cfg.Backup.PostgresPrimary).ToStringOutput()
+	outs[promotion.OutputEpoch] = pulumi.Int(cfg.Backup.PrimaryEpoch).ToIntOutput()
 	outs["rpoMinutes"] = pulumi.Float64(b.RPO.Minutes).ToFloat64Output()
 	outs["rtoMinutes"] = deployMinutes.ApplyT(func(d float64) float64 { return backup.RTO(cfg.Backup, d).Minutes }).(pulumi.Float64Output)
 	outs["drMode"] = pulumi.String(string(cfg.Backup.DRMode)).ToStringOutput()

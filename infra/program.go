@@ -67,6 +67,11 @@ func CommonTags(cfg *config.Platform) map[string]string {
 
 // Deploy builds the platform from a validated config.
 func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
+	// Which PostgreSQL cluster is the primary is checked against the stacks' records first: a refused
+	// up must not have changed anything (backup_wiring.go).
+	if err := checkPromotion(ctx, cfg); err != nil {
+		return nil, err
+	}
 	// The cost collector describes every resource registered after it, for the cost and deploy-time
 	// outputs; sealed when Deploy returns, after the last component.
 	collector, err := cost.NewCollector(ctx)

@@ -421,3 +421,62 @@ func TestBackedUpVolumesAreSelected(t *testing.T) {
 		})
 	}
 }
+
+// recordAfter records a stack with its backup key replaced, as an up after earlier ups that
+// recorded these outputs (by stack name: this stack's own, and the pair's other one).
+func recordAfter(stack, backupJSON string, recorded map[string][2]any) (*plan.Graph, error) {
+	sc, err := plan.LoadStackConfig(projectDir, stack)
+	if err != nil {
+		return nil, err
+	}
+	sc.Values[config.Namespace+":"+config.KeyBackup] = backupJSON
+	sc.StackOutputs = map[string]map[string]any{}
+	for name, r := range recorded {
+		sc.StackOutputs["organization/suoke-platform/"+name] = map[string]any{"postgresPrimary": r[0], "postgresPrimaryEpoch": r[1]}
+	}
+	return plan.RecordConfig(sc)
+}
+
+// TestUpNeverUndoesAPromotion runs the DR runbook's ups in order against what the earlier ups
+// recorded: a promoted prod-dr stays the primary on later ups, the commit from before the failover
+// cannot demote it or make prod a second primary, and the fail-back goes through config.
+func TestUpNeverUndoesAPromotion(t *testing.T) {
+	// Failover: prod-dr promoted in epoch 2 (prod's record is from before: prod, 1).
+	promoted := `{"postgresPrimary": "dr", "primaryEpoch": 2}`
+	dr, err := recordAfter("prod-dr", promoted, map[string][2]any{"prod-dr": {"prod", 1.0}, "prod": {"prod", 1.0}})
+	require.NoError(t, err)
+	assert.Equal(t, "primary", role(t, dr))
+	assert.Equal(t, 2, dr.Outputs["postgresPrimaryEpoch"], "the epoch is recorded for the next up")
+	// Its second up, now that it recorded dr in epoch 2, keeps it the primary.
+	dr, err = recordAfter("prod-dr", promoted, map[string][2]any{"prod-dr": {"dr", 2.0}, "prod": {"prod", 1.0}})
+	require.NoError(t, err)
+	assert.Equal(t, "primary", role(t, dr))
+
+	// The commit from before the failover, deployed again to prod-dr: refused, nothing registered.
+	_, err = recordAfter("prod-dr", `{}`, map[string][2]any{"prod-dr": {"dr", 2.0}, "prod": {"prod", 1.0}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "backup.primaryEpoch: Invalid value: 1")
+	// ... and to prod when Ningxia is back: a second primary. Refused.
+	_, err = recordAfter("prod", `{}`, map[string][2]any{"prod": {"prod", 1.0}, "prod-dr": {"dr", 2.0}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "behind the pair's other stack")
+	// prod with the promoted config rejoins as prod-dr's replica.
+	prod, err := recordAfter("prod", promoted, map[string][2]any{"prod": {"prod", 1.0}, "prod-dr": {"dr", 2.0}})
+	require.NoError(t, err)
+	assert.Equal(t, "replica of dr", role(t, prod))
+
+	// Fail-back: prod-dr demoted in epoch 3, then prod promoted with prod-dr's token.
+	const token = "eyJzeXN0ZW1JRCI6IjczIn0="
+	demoted := `{"postgresPrimary": "prod", "primaryEpoch": 3}`
+	dr, err = recordAfter("prod-dr", demoted, map[string][2]any{"prod-dr": {"dr", 2.0}, "prod": {"dr", 2.0}})
+	require.NoError(t, err)
+	assert.Equal(t, "replica of prod", role(t, dr))
+	back := `{"postgresPrimary": "prod", "primaryEpoch": 3, "promotionToken": "` + token + `"}`
+	_, err = recordAfter("prod", back, map[string][2]any{"prod": {"dr", 2.0}, "prod-dr": {"dr", 2.0}})
+	require.Error(t, err, "the token before prod-dr recorded its demotion")
+	assert.Contains(t, err.Error(), "backup.promotionToken")
+	prod, err = recordAfter("prod", back, map[string][2]any{"prod": {"dr", 2.0}, "prod-dr": {"prod", 3.0}})
+	require.NoError(t, err)
+	assert.Equal(t, "primary", role(t, prod))
+	assert.Equal(t, token, path(cnpgCluster(t, prod), "spec", "replica", "promotionToken"))
+}

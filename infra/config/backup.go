@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -46,7 +47,12 @@ const (
 	FieldPostgresPrimary       = "postgresPrimary"
 	FieldPromotionToken        = "promotionToken"
 	FieldWALWriteMiBPerHour    = "walWriteMiBPerHour"
+	FieldPrimaryEpoch          = "primaryEpoch"
 )
+
+// KeyPairStack names the prod/DR pair's other stack, whose last recorded primary the program reads
+// before registering anything (infra/promotion).
+const KeyPairStack = "pairStack"
 
 // DRMode is how the DR stack follows prod.
 type DRMode string
@@ -97,6 +103,11 @@ type Backup struct {
 	// PromotionToken is the demoted cluster's status.demotionToken, given to the cluster being
 	// promoted in a controlled switchover (fail-back); empty for a failover.
 	PromotionToken string
+	// PrimaryEpoch counts the changes of PostgresPrimary: raised by one with each. Every stack of the
+	// pair exports it with the primary, and an up refuses a config whose epoch is older than either
+	// stack's record, or that names another primary within the same epoch (infra/promotion), so an
+	// old commit deployed again cannot demote a promoted primary or promote a second one.
+	PrimaryEpoch int
 	// WALWriteMiBPerHour is the WAL the primary writes per hour at its busiest, for the WAL volume's
 	// headroom: how long the primary runs on if archiving stalls (see WALHeadroomHours).
 	WALWriteMiBPerHour int
@@ -145,17 +156,18 @@ func DefaultBackup() Backup {
 		ReplicationTimeControl: true, VaultLock: true, DailyRetentionDays: DefaultDailyRetentionDays,
 		WeeklyRetentionDays: DefaultWeeklyRetentionDays, VeleroSchedule: DefaultVeleroSchedule, VeleroTTLHours: DefaultVeleroTTLHours,
 		RestoreDataGiB: DefaultRestoreDataGiB, RestoreMiBps: DefaultRestoreMiBps,
-		PostgresPrimary: PostgresPrimaryProd, WALWriteMiBPerHour: DefaultWALWriteMiBPerHour}
+		PostgresPrimary: PostgresPrimaryProd, PrimaryEpoch: 1, WALWriteMiBPerHour: DefaultWALWriteMiBPerHour}
 }
 
 var backupFields = []string{FieldDRMode, FieldArchiveTimeoutSeconds, FieldObjectLockMode, FieldObjectLockDays, FieldTransitionDays,
 	FieldExpireDays, FieldReplicationTimeCtrl, FieldVaultLock, FieldDailyRetentionDays, FieldWeeklyRetentionDays,
 	FieldVeleroSchedule, FieldVeleroTTLHours, FieldRestoreDataGiB, FieldRestoreMiBps, FieldPostgresPrimary, FieldPromotionToken,
-	FieldWALWriteMiBPerHour}
+	FieldWALWriteMiBPerHour, FieldPrimaryEpoch}
 
 func backupSection() section {
 	return section{
-		keys:     []KeySpec{{KeyBackup, "object", "Backups and DR: {drMode (standby|rebuild), archiveTimeoutSeconds, objectLockMode (GOVERNANCE|COMPLIANCE), objectLockDays, transitionDays, expireDays, replicationTimeControl, vaultLock, dailyRetentionDays, weeklyRetentionDays, veleroSchedule (5-field cron, UTC), veleroTtlHours, restoreDataGiB, restoreThroughputMiBps, postgresPrimary (prod|dr: the primary of the pair's PostgreSQL; dr once prod-dr is promoted), promotionToken (the demoted cluster's demotionToken, for a controlled switchover), walWriteMiBPerHour (peak WAL rate, for the WAL volume's headroom)}. Keys given merge over the default.", backupJSON(DefaultBackup())}},
+		keys: []KeySpec{{KeyBackup, "object", "Backups and DR: {drMode (standby|rebuild), archiveTimeoutSeconds, objectLockMode (GOVERNANCE|COMPLIANCE), objectLockDays, transitionDays, expireDays, replicationTimeControl, vaultLock, dailyRetentionDays, weeklyRetentionDays, veleroSchedule (5-field cron, UTC), veleroTtlHours, restoreDataGiB, restoreThroughputMiBps, postgresPrimary (prod|dr: the primary of the pair's PostgreSQL; dr once prod-dr is promoted), promotionToken (the demoted cluster's demotionToken, for a controlled switchover), primaryEpoch (raised by one with every change of postgresPrimary; an up refuses an epoch older than either stack of the pair recorded), walWriteMiBPerHour (peak WAL rate, for the WAL volume's headroom)}. Keys given merge over the default.", backupJSON(DefaultBackup())},
+			{KeyPairStack, "string", "The prod/DR pair's other stack (prod: prod-dr, prod-dr: prod; organization/project/stack or a stack of this project). Its last recorded postgresPrimary and primaryEpoch are read before anything is registered, and an up that would undo a promotion or make a second primary stops. Empty: no peer check (staging; a failover while the other stack's state cannot be read).", ""}},
 		decode:   decodeBackup,
 		validate: []func(*Platform) field.ErrorList{validateBackup},
 	}
@@ -169,10 +181,14 @@ func backupJSON(b Backup) map[string]any {
 		FieldWeeklyRetentionDays: b.WeeklyRetentionDays, FieldVeleroSchedule: b.VeleroSchedule, FieldVeleroTTLHours: b.VeleroTTLHours,
 		FieldRestoreDataGiB: b.RestoreDataGiB, FieldRestoreMiBps: b.RestoreMiBps,
 		FieldPostgresPrimary: b.PostgresPrimary, FieldPromotionToken: b.PromotionToken, FieldWALWriteMiBPerHour: b.WALWriteMiBPerHour,
+		FieldPrimaryEpoch: b.PrimaryEpoch,
 	}
 }
 
 func decodeBackup(d *decoder, v map[string]string, p *Platform) {
+	if raw, ok := v[KeyPairStack]; ok {
+		p.PairStack = raw
+	}
 	raw, ok := v[KeyBackup]
 	if !ok {
 		return
@@ -204,6 +220,7 @@ func decodeBackup(d *decoder, v map[string]string, p *Platform) {
 	d.string(path, m, FieldPostgresPrimary, &b.PostgresPrimary)
 	d.string(path, m, FieldPromotionToken, &b.PromotionToken)
 	d.int(path, m, FieldWALWriteMiBPerHour, &b.WALWriteMiBPerHour)
+	d.int(path, m, FieldPrimaryEpoch, &b.PrimaryEpoch)
 }
 
 // cron5 is a Velero schedule: five fields of digits, ranges, lists, steps or *.
@@ -288,6 +305,20 @@ func validatePromotion(p *Platform) field.ErrorList {
 		errs = append(errs, field.Invalid(path.Child(FieldPromotionToken), b.PromotionToken,
 			"must be the demoted cluster's status.demotionToken (base64), as `kubectl get cluster postgres -o jsonpath='{.status.demotionToken}'` prints it"))
 	}
+	if b.PrimaryEpoch < 1 {
+		errs = append(errs, field.Invalid(path.Child(FieldPrimaryEpoch), b.PrimaryEpoch, "must be at least 1"))
+	}
+	if p.PairStack != "" {
+		pp := field.NewPath(KeyPairStack)
+		switch {
+		case !p.Environment.ProductionLike():
+			errs = append(errs, field.Invalid(pp, p.PairStack, fmt.Sprintf("only prod and dr form a pair; environment is %s", p.Environment)))
+		case !stackRefPattern.MatchString(p.PairStack):
+			errs = append(errs, field.Invalid(pp, p.PairStack, "must be a stack name or organization/project/stack"))
+		case p.PairStack == p.Stack || strings.HasSuffix(p.PairStack, "/"+p.Project+"/"+p.Stack):
+			errs = append(errs, field.Invalid(pp, p.PairStack, "names this stack; it must name the pair's other stack"))
+		}
+	}
 	if b.WALWriteMiBPerHour < 1 {
 		errs = append(errs, field.Invalid(path.Child(FieldWALWriteMiBPerHour), b.WALWriteMiBPerHour, "must be at least 1"))
 	} else if h := p.WALHeadroomHours(); h < MinWALHeadroomHours {
@@ -299,6 +330,10 @@ func validatePromotion(p *Platform) field.ErrorList {
 }
 
 var promotionTokenPattern = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
+
+// stackRefPattern is a stack name, alone or qualified by organization and project (Pulumi stack
+// names: letters, digits, '-', '_' and '.').
+var stackRefPattern = regexp.MustCompile(`^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/)?[A-Za-z0-9_.-]+$`)
 
 // WALFillMiBPerHour is how fast un-archived WAL piles up on the WAL volume when archiving stalls:
 // the configured write rate, but never less than one whole segment per archive timeout.

@@ -36,6 +36,8 @@ func TestBackupBadValues(t *testing.T) {
 		{"primary", `{"postgresPrimary": "prod-dr"}`, "backup.postgresPrimary", field.ErrorTypeNotSupported, `"prod-dr"`},
 		{"primary dr in rebuild", `{"postgresPrimary": "dr", "drMode": "rebuild"}`, "backup.postgresPrimary", field.ErrorTypeInvalid, "needs drMode standby"},
 		{"token not base64", `{"promotionToken": "not a token!"}`, "backup.promotionToken", field.ErrorTypeInvalid, `"not a token!"`},
+		{"epoch", `{"primaryEpoch": 0}`, "backup.primaryEpoch", field.ErrorTypeInvalid, "0"},
+		{"epoch type", `{"primaryEpoch": 1.5}`, "backup.primaryEpoch", field.ErrorTypeInvalid, "1.5"},
 		{"wal rate", `{"walWriteMiBPerHour": 0}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "0"},
 		{"wal headroom", `{"walWriteMiBPerHour": 4096}`, "backup.walWriteMiBPerHour", field.ErrorTypeInvalid, "in 5.0 hours"},
 	}
@@ -44,6 +46,30 @@ func TestBackupBadValues(t *testing.T) {
 			_, err := Parse(prodInput(map[string]string{KeyBackup: c.raw}))
 			requireFieldError(t, err, c.path, c.typ, c.value)
 		})
+	}
+}
+
+func TestPairStackBadValues(t *testing.T) {
+	cases := []struct{ name, env, value, want string }{
+		{"staging has no pair", "staging", "prod-dr", "only prod and dr form a pair"},
+		{"itself", "prod", "test", "names this stack"},
+		{"itself qualified", "prod", "acme/" + Namespace + "/test", "names this stack"},
+		{"not a stack name", "prod", "prod dr", "must be a stack name"},
+		{"too many parts", "prod", "a/b/c/d", "must be a stack name"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := prodInput(map[string]string{KeyPairStack: c.value})
+			if c.env != "prod" {
+				in = Input{Project: Namespace, Stack: "test", Region: "cn-northwest-1", Values: map[string]string{KeyEnvironment: c.env, KeyPairStack: c.value}}
+			}
+			_, err := Parse(in)
+			requireFieldError(t, err, KeyPairStack, field.ErrorTypeInvalid, c.want)
+		})
+	}
+	for _, ok := range []string{"prod-dr", "acme/" + Namespace + "/prod-dr"} {
+		_, err := Parse(prodInput(map[string]string{KeyPairStack: ok}))
+		assert.NoError(t, err, ok)
 	}
 }
 

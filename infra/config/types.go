@@ -171,6 +171,9 @@ type Platform struct {
 	// one per account, shared by every stack in it). Non-owners look them up, so a second stack in
 	// an account never tries to create them and a destroy of staging never deletes what prod needs.
 	AccountBaseline bool
+	// PairStack is the prod/DR pair's other stack (pairStack): its last recorded primary is read
+	// before anything is registered (infra/promotion). Empty: not read.
+	PairStack string
 
 	VPCCIDR              string
 	AvailabilityZones    int

@@ -42,6 +42,8 @@ type Mocks struct {
 	// Project and Stack name URNs of resources registered without a parent (rare: the SDK parents
 	// every resource to the root stack, whose URN carries both).
 	Project, Stack string
+	// StackOutputs answer StackReferences (StackConfig.StackOutputs).
+	StackOutputs map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []Resource
@@ -272,6 +274,12 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if err := m.runTransforms(args, &rec); err != nil { // transforms.go
 		return "", nil, err
 	}
+	if args.TypeToken == StackReferenceType {
+		m.mu.Lock()
+		m.resources = append(m.resources, rec)
+		m.mu.Unlock()
+		return m.stackReference(args)
+	}
 	id := mockID(args.TypeToken, rec.URN)
 	if v, ok := args.Inputs["bucket"]; ok && v.IsString() && args.TypeToken == "aws:s3/bucketV2:BucketV2" {
 		id = v.StringValue() // a bucket's ID is its name
@@ -294,6 +302,28 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	return id, state, nil
+}
+
+// StackReferenceType is the builtin provider's type for a read of another stack's outputs.
+const StackReferenceType = "pulumi:pulumi:StackReference"
+
+// stackReference answers a StackReference read as the engine's builtin provider does: the ID is the
+// stack's name, and the state holds name, outputs and secretOutputNames (pulumi/pulumi pkg/resource/
+// deploy/builtins.go, readStackReference, read 2026-12-02; a stack the backend does not know is an
+// error there, which the offline plan cannot know and does not reproduce). The name must be qualified
+// organization/project/stack, as the program passes it.
+func (m *Mocks) stackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	name := args.Inputs["name"]
+	if !name.IsString() || strings.Count(name.StringValue(), "/") != 2 {
+		return "", nil, fmt.Errorf("offline plan: stack reference %s: name %v is not organization/project/stack", args.Name, name)
+	}
+	outputs := m.StackOutputs[name.StringValue()]
+	if outputs == nil {
+		outputs = map[string]any{}
+	}
+	return name.StringValue(), resource.NewPropertyMapFromMap(map[string]any{
+		"name": name.StringValue(), "outputs": outputs, "secretOutputNames": []any{},
+	}), nil
 }
 
 // idPrefixes give mock IDs the shape AWS gives real ones, so reviewers recognise them.

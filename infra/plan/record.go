@@ -183,7 +183,7 @@ func RecordConfig(sc *StackConfig) (*Graph, error) {
 
 	region, _ := platform.LookupRegion(sc.Values[platform.RegionKey])
 	mocks := NewMocks(region)
-	mocks.Project, mocks.Stack = sc.Project, sc.Stack
+	mocks.Project, mocks.Stack, mocks.StackOutputs = sc.Project, sc.Stack, sc.StackOutputs
 
 	g := &Graph{Project: sc.Project, Stack: sc.Stack, Region: region.Name, Partition: region.Partition, Outputs: map[string]any{}}
 	var outMu sync.Mutex

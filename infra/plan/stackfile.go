@@ -23,6 +23,10 @@ type StackConfig struct {
 	Values map[string]string
 	// SecretKeys are the keys whose values are secure in the stack file; offline they read "[secret]".
 	SecretKeys []string
+	// StackOutputs are other stacks' recorded outputs, by qualified stack name
+	// (organization/project/stack), as a StackReference reads them; a stack not named reads as a
+	// stack with no outputs yet. The offline plan leaves it empty: nothing is deployed.
+	StackOutputs map[string]map[string]any
 }
 
 // LoadStackConfig reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the SDK's own loaders (the

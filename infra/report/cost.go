@@ -13,10 +13,14 @@ import (
 
 // Descriptions turns a recorded graph into what the cost and deploy estimates read: the same
 // descriptions a real run's collector gathers, plus the ordering-only dependencies the recorder can
-// tell apart.
+// tell apart. Stack references are left out as the collector leaves them out: they are reads of
+// another stack's outputs, which own nothing, cost nothing and never pass through a resource transform.
 func Descriptions(resources []plan.Resource) []cost.Resource {
 	out := make([]cost.Resource, 0, len(resources))
 	for _, r := range resources {
+		if r.Type == plan.StackReferenceType {
+			continue
+		}
 		provider := r.Provider
 		if i := strings.LastIndex(provider, "::"); i >= 0 && strings.HasPrefix(provider, "urn:") {
 			provider = provider[:i] // a provider reference is "urn::id"
