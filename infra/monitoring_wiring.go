@@ -19,8 +19,9 @@ import (
 const platformRPO = 5 * time.Minute
 
 // deployMonitoring builds the monitoring on the cluster's monitoring pool and the network's data
-// subnets, and reserves what it schedules in the cluster's capacity ledger.
-func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, acct *account.Account, tags map[string]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
+// subnets, and reserves what it schedules in the cluster's capacity ledger. findingRules are the
+// audit component's EventBridge rules by region, nil where another stack owns the audit baseline.
+func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, acct *account.Account, findingRules map[string][]string, tags map[string]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
 	deps := []pulumi.Resource{cl.PrometheusOperatorCRDs}
 	if ns, ok := cl.NamespaceResources[cl.Namespaces.Monitoring]; ok {
 		deps = append(deps, ns)
@@ -49,6 +50,7 @@ func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.E
 		RPO:                    platformRPO,
 		GrafanaAdminSecretName: fmt.Sprintf("suoke/%s/grafana-admin", cfg.Stack),
 		Tags:                   tags,
+		FindingRules:           findingRules,
 	}
 	for _, f := range args.Footprints() {
 		cl.Reserve(cluster.Footprint{Tier: f.Tier, Name: f.Name, Replicas: f.Replicas, PerNode: f.PerNode,

@@ -179,7 +179,11 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 
-	mon, err := deployMonitoring(ctx, cfg, env, net, cl, acct, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
+	var findingRules map[string][]string
+	if aud != nil {
+		findingRules = aud.FindingRules
+	}
+	mon, err := deployMonitoring(ctx, cfg, env, net, cl, acct, findingRules, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
 	if err != nil {
 		return nil, err
 	}

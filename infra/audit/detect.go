@@ -205,9 +205,9 @@ func FindingPatterns(configRules []string) map[string]map[string]any {
 // Prometheus: EventBridge counts every rule's matches in CloudWatch (AWS/Events TriggeredRules by
 // RuleName, Audit.FindingRules), which the CloudWatch exporter (YACE, infra/monitoring) can scrape in
 // both regions for a P1 alert that Alertmanager routes like every other page, with its inhibitions,
-// silences and dead man's switch. That needs the exporter's table and a rule in infra/monitoring,
-// which this component does not own: until they exist the topic (and any on-call email) is the
-// delivery, and the metric is already there.
+// silences and dead man's switch. The composition hands Audit.FindingRules to infra/monitoring, whose
+// exporter scrapes each rule in its region and whose SecurityFinding alert pages on it
+// (docs/runbooks/security-finding.md); the topic stays as the e-mail copy.
 func (b *builder) findings(r *regional) error {
 	ctx, env := b.ctx, r.env
 	events, err := env.ServicePrincipal(ctx, "events")

@@ -43,6 +43,7 @@ const (
 	ServiceOpenSearch = "opensearch"
 	ServiceLogging    = "logging"
 	ServiceTracing    = "tracing"
+	ServiceSecurity   = "security"
 )
 
 // Params are the facts the rules are generated from: the service list and the sizes that set
@@ -64,6 +65,8 @@ type Params struct {
 	LogVolumeGiB int
 	// RunbookBaseURL prefixes every runbook_url.
 	RunbookBaseURL string
+	// FindingRules are the EventBridge rules whose matches are security findings for the on-call.
+	FindingRules []FindingRule
 }
 
 // ServiceSLO is one service and its monthly availability objective.
@@ -300,6 +303,30 @@ func Alerts() []AlertSpec {
 			Description: "S3 ReplicationLatency has exceeded the 15 minutes Replication Time Control promises: the DR region's copy of the backups is older than the RPO the plan states.",
 			Exprs: func(Params) []RuleExpr {
 				return one(`max by (dimension_SourceBucket, dimension_DestinationBucket) (aws_s3_replication_latency_maximum) > 900`)
+			},
+		},
+		{
+			// The audit component's EventBridge rules match GuardDuty and Security Hub findings of high
+			// severity and Config rules turning non-compliant; EventBridge counts each match in
+			// CloudWatch, and the exporter brings the counts in. Paging from here rather than from
+			// the SNS topic gives findings Alertmanager's routes, silences and inhibitions, and
+			// reaches the webhook receivers SNS cannot subscribe.
+			Name: "SecurityFinding", Severity: P1, Service: ServiceSecurity,
+			Summary:     "Security finding matched {{ $labels.dimension_RuleName }} in {{ $labels.region }}",
+			Description: "EventBridge rule {{ $labels.dimension_RuleName }} matched an event in the last five minutes: a GuardDuty or Security Hub finding of high severity, or a Config rule that turned non-compliant. The finding itself is in the region's console and on the security-findings topic.",
+			Exprs: func(p Params) []RuleExpr {
+				if len(p.FindingRules) == 0 {
+					return nil // another stack owns the account's audit baseline, and pages for it
+				}
+				seen := map[string]bool{}
+				var names []string
+				for _, f := range p.FindingRules {
+					if !seen[f.Name] {
+						seen[f.Name] = true
+						names = append(names, regexp.QuoteMeta(f.Name))
+					}
+				}
+				return one(fmt.Sprintf("max by (region, dimension_RuleName) (aws_events_triggered_rules_sum{dimension_RuleName=~`%s`}) > 0", strings.Join(names, "|")))
 			},
 		},
 		{

@@ -7,6 +7,8 @@
 package monitoring
 
 import (
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -64,6 +66,10 @@ type Args struct {
 	GrafanaAdminSecretName string
 	// Tags go on every AWS resource beside the provider's default tags.
 	Tags map[string]string
+	// FindingRules are the audit component's EventBridge rule names by region (audit.Audit.FindingRules);
+	// empty where another stack owns the account's audit baseline. Each becomes an exporter job and
+	// feeds the SecurityFinding alert.
+	FindingRules map[string][]string
 }
 
 // Validate checks the args on their own; config has already validated the values it passes.
@@ -103,6 +109,17 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	if a.RPO <= 0 {
 		errs = append(errs, field.Invalid(path.Child("rpo"), a.RPO.String(), "must be positive"))
 	}
+	for _, region := range sortedKeys(a.FindingRules) {
+		if msgs := validation.IsDNS1123Label(region); len(msgs) > 0 {
+			errs = append(errs, field.Invalid(path.Child("findingRules").Key(region), region, "a region name: "+strings.Join(msgs, "; ")))
+		}
+		for i, name := range a.FindingRules[region] {
+			if !eventRuleName.MatchString(name) {
+				errs = append(errs, field.Invalid(path.Child("findingRules").Key(region).Index(i), name,
+					"an EventBridge rule name: 1 to 64 of letters, digits, '.', '-' and '_'"))
+			}
+		}
+	}
 	if strings.TrimSpace(a.GrafanaAdminSecretName) == "" {
 		errs = append(errs, field.Required(path.Child("grafanaAdminSecretName"), "the Secrets Manager name of Grafana's admin password"))
 	}
@@ -121,9 +138,34 @@ func isNil(v any) bool {
 	return false
 }
 
+// eventRuleName is EventBridge's pattern for a rule name (PutRule, Name: [\.\-_A-Za-z0-9]+, 1 to 64
+// characters; EventBridge API Reference, read 2026-12-03).
+var eventRuleName = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,64}$`)
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// findingRules flattens FindingRules, by region and then by the audit component's order.
+func (a Args) findingRules() []FindingRule {
+	var out []FindingRule
+	for _, region := range sortedKeys(a.FindingRules) {
+		for _, name := range a.FindingRules[region] {
+			out = append(out, FindingRule{Region: region, Name: name})
+		}
+	}
+	return out
+}
+
 // params are the rule generator's inputs.
 func (a Args) params() Params {
 	p := NewParams(a.Services, a.NodePools, a.AZs, a.TierLabel, a.Monitoring, a.RPO)
+	p.FindingRules = a.findingRules()
 	if a.DatabaseInstances > 0 {
 		p.DatabaseInstances = a.DatabaseInstances
 	}

@@ -21,8 +21,11 @@ type Chart struct {
 var Charts = []Chart{
 	{Key: "stack", Repo: "https://prometheus-community.github.io/helm-charts", Name: "kube-prometheus-stack", Version: "81.6.2",
 		Purpose: "Prometheus, Alertmanager, Grafana, the operator, kube-state-metrics, node-exporter"},
-	{Key: "cloudwatch", Repo: "https://prometheus-community.github.io/helm-charts", Name: "prometheus-yet-another-cloudwatch-exporter", Version: "0.39.1",
-		Purpose: "CloudWatch metrics of ElastiCache and OpenSearch"},
+	// 0.39.1 was published as yet-another-cloudwatch-exporter; the prometheus- name starts at 0.39.2.
+	// 0.39.5 is the last 0.39.x, app v0.62.1 (prometheus-community/helm-charts, charts/
+	// prometheus-yet-another-cloudwatch-exporter/Chart.yaml at 7703b05, 2025-03-05, read 2026-12-03).
+	{Key: "cloudwatch", Repo: "https://prometheus-community.github.io/helm-charts", Name: "prometheus-yet-another-cloudwatch-exporter", Version: "0.39.5",
+		Purpose: "CloudWatch metrics of ElastiCache, OpenSearch, S3 replication and the security-finding rules"},
 	{Key: "fluentbit", Repo: "https://fluent.github.io/helm-charts", Name: "fluent-bit", Version: "0.53.0",
 		Purpose: "container logs to OpenSearch"},
 	{Key: "collector", Repo: "https://open-telemetry.github.io/opentelemetry-helm-charts", Name: "opentelemetry-collector", Version: "0.140.1",

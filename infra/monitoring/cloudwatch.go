@@ -1,9 +1,9 @@
 package monitoring
 
 import (
-	"regexp"
-	"sort"
-	"strings"
+	"fmt"
+
+	"sigs.k8s.io/yaml"
 )
 
 // CloudWatchMetric is one CloudWatch metric the exporter (YACE, prometheus-community's
@@ -37,58 +37,64 @@ var CloudWatchMetrics = []CloudWatchMetric{
 	{Namespace: "AWS/ES", Name: "JVMMemoryPressure", Statistics: []string{"Maximum"}},
 }
 
-var (
-	camelWord = regexp.MustCompile(`([a-z])([A-Z])`)
-	nonWord   = regexp.MustCompile(`[^a-zA-Z0-9]+`)
-)
+// FindingMetric is what EventBridge publishes for each rule that matches an event: AWS/Events
+// TriggeredRules, dimension RuleName alone for rules on the default bus, sent only when it is not
+// zero ("Monitoring Amazon EventBridge", docs.amazonaws.cn/eventbridge/latest/userguide/
+// eb-monitoring.html, read 2026-12-03). The audit component's finding rules (GuardDuty and Security
+// Hub high severity, Config non-compliance) are default-bus rules, so a count above zero is a finding
+// for the on-call.
+var FindingMetric = CloudWatchMetric{Namespace: "AWS/Events", Name: "TriggeredRules", Statistics: []string{"Sum"}}
 
-// snake converts a CloudWatch metric name the way YACE does: "_" only where a lower-case letter meets
-// an upper-case one (so EngineCPUUtilization gives engine_cpuutilization), every other character
-// outside [a-zA-Z0-9] becomes "_", all lower-case.
-func snake(s string) string {
-	s = camelWord.ReplaceAllString(s, "${1}_${2}")
-	s = nonWord.ReplaceAllString(s, "_")
-	return strings.ToLower(strings.Trim(s, "_"))
+// FindingRule is one EventBridge rule of the audit component, in the region where it lives.
+type FindingRule struct {
+	Region string
+	Name   string
 }
 
-// yaceServices are YACE's aliases of the namespaces (its supported-services table).
-var yaceServices = map[string]string{"AWS/ElastiCache": "elasticache", "AWS/ES": "es", "AWS/S3": "s3"}
-
-// SeriesNames are the Prometheus series YACE exports for the metric: aws_<service>_<metric>_<stat>.
-func (m CloudWatchMetric) SeriesNames() []string {
-	service := yaceServices[m.Namespace]
-	var out []string
-	for _, st := range m.Statistics {
-		out = append(out, "aws_"+service+"_"+snake(m.Name)+"_"+strings.ToLower(st))
-	}
-	return out
-}
-
-// CloudWatchSeries lists every exported series name, sorted.
-func CloudWatchSeries() []string {
-	var out []string
-	for _, m := range CloudWatchMetrics {
-		out = append(out, m.SeriesNames()...)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// yaceConfig is the exporter's discovery config: one job per namespace, the metrics of the table.
-func yaceConfig(region string) map[string]any {
+// yaceConfig is the exporter's config file, as text: the chart passes its `config` value through
+// `tpl` into a ConfigMap, so it must be a string (charts/prometheus-yet-another-cloudwatch-exporter/
+// templates/configmap.yaml at 0.39.5: `tpl .Values.config $`; a map there fails the render).
+//
+// The metric table becomes discovery jobs, one per namespace, in the stack's region. The finding
+// rules become static jobs, one per rule and region, because discovery cannot find them: YACE maps
+// AWS/Events metrics to rules by the ARN pattern rule/<bus>/<rule> (pkg/config/services.go of
+// yet-another-cloudwatch-exporter v0.62.1), which default-bus rules (rule/<rule>) do not have. A
+// static job names the dimension itself and needs neither tags nor ARNs. Jobs without roles use the
+// pod's own IAM role (ScrapeConf.Load, pkg/config/config.go, same version).
+func yaceConfig(region string, findings []FindingRule) (string, error) {
 	byNS := map[string][]map[string]any{}
 	var namespaces []string
 	for _, m := range CloudWatchMetrics {
 		if _, ok := byNS[m.Namespace]; !ok {
 			namespaces = append(namespaces, m.Namespace)
 		}
-		byNS[m.Namespace] = append(byNS[m.Namespace], map[string]any{
-			"name": m.Name, "statistics": m.Statistics, "period": 60, "length": 300,
-		})
+		byNS[m.Namespace] = append(byNS[m.Namespace], yaceMetric(m, 60))
 	}
-	var jobs []map[string]any
+	jobs := []map[string]any{}
 	for _, ns := range namespaces {
 		jobs = append(jobs, map[string]any{"type": ns, "regions": []string{region}, "metrics": byNS[ns]})
 	}
-	return map[string]any{"apiVersion": "v1alpha1", "discovery": map[string]any{"jobs": jobs}}
+	doc := map[string]any{"apiVersion": "v1alpha1", "discovery": map[string]any{"jobs": jobs}}
+	var static []map[string]any
+	for _, f := range findings {
+		static = append(static, map[string]any{
+			"name": f.Name, "namespace": FindingMetric.Namespace, "regions": []string{f.Region},
+			"dimensions": []map[string]any{{"name": "RuleName", "value": f.Name}},
+			// five-minute periods: a finding keeps the series above zero for one period, long
+			// enough for two scrapes at the ServiceMonitor's interval.
+			"metrics": []map[string]any{yaceMetric(FindingMetric, 300)},
+		})
+	}
+	if len(static) > 0 {
+		doc["static"] = static
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("cloudwatch exporter config: %w", err)
+	}
+	return string(out), nil
+}
+
+func yaceMetric(m CloudWatchMetric, period int) map[string]any {
+	return map[string]any{"name": m.Name, "statistics": m.Statistics, "period": period, "length": 300}
 }

@@ -408,6 +408,10 @@ func (b *builder) traces(aws *awsOut, stack *helmv3.Release) error {
 	if _, err := b.release("collector", collectorService, CollectorValues(in, a.collectorReplicas(), sch, a.Registries), nil); err != nil {
 		return err
 	}
-	_, err := b.release("cloudwatch", "cloudwatch-exporter", YACEValues(a.Env.Region, aws.yaceRoleARN, sch, a.Registries), nil, aws.yaceRole, stack)
+	yace, err := YACEValues(a.Env.Region, aws.yaceRoleARN, a.findingRules(), sch, a.Registries)
+	if err != nil {
+		return err
+	}
+	_, err = b.release("cloudwatch", "cloudwatch-exporter", yace, nil, aws.yaceRole, stack)
 	return err
 }

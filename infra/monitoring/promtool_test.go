@@ -234,6 +234,13 @@ func fixtures(p Params) map[string]fixture {
 			bad:    []ptSeries{s(fmt.Sprintf(`cnpg_backends_max_tx_duration_seconds{%s, pod="postgres-1", datname="app", usename="app", application_name="xiaoke", state="active"}`, pg), "45x20")},
 			good:   []ptSeries{s(fmt.Sprintf(`cnpg_backends_max_tx_duration_seconds{%s, pod="postgres-1", datname="app", usename="app", application_name="xiaoke", state="active"}`, pg), "5x20")},
 			evalAt: 17 * time.Minute, want: []map[string]string{pgLabels}},
+		// Labels as YACE's static jobs set them (name, dimension_*, region, account_id:
+		// pkg/promutil/migrate.go, v0.62.1). EventBridge publishes nothing while a rule matches
+		// nothing, so the quiet case is another account's rule, not a zero.
+		"SecurityFinding": {
+			bad:    []ptSeries{s(`aws_events_triggered_rules_sum{name="suoke-platform-guardduty-high", dimension_RuleName="suoke-platform-guardduty-high", region="cn-north-1", account_id="123456789012"}`, "2x10")},
+			good:   []ptSeries{s(`aws_events_triggered_rules_sum{name="nightly-report", dimension_RuleName="nightly-report", region="cn-north-1", account_id="123456789012"}`, "1x10")},
+			evalAt: 5 * time.Minute, want: []map[string]string{{"region": "cn-north-1", "dimension_RuleName": "suoke-platform-guardduty-high"}}},
 		"TraceExportFailing": {
 			bad:    []ptSeries{s(`otelcol_exporter_send_failed_spans_total{exporter="otlp/tempo"}`, "0+10x20")},
 			good:   []ptSeries{s(`otelcol_exporter_send_failed_spans_total{exporter="otlp/tempo"}`, "0x20")},

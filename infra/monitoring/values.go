@@ -191,15 +191,22 @@ func StackValues(in StackInput) map[string]any {
 	}
 }
 
-// YACEValues are the CloudWatch exporter's values: its IAM role, the metric table, the monitoring pool.
-func YACEValues(region, roleARN string, sch Scheduling, reg config.Registries) map[string]any {
+// YACEValues are the CloudWatch exporter's values: its IAM role, the metric table and the finding
+// rules, the monitoring pool. The chart composes its image as registry/repository:tag
+// (templates/deployment.yaml at 0.39.5), so the mirror's host goes in registry, not in front of the
+// repository.
+func YACEValues(region, roleARN string, findings []FindingRule, sch Scheduling, reg config.Registries) (map[string]any, error) {
+	cfg, err := yaceConfig(region, findings)
+	if err != nil {
+		return nil, err
+	}
 	return sch.place(map[string]any{
-		"image":          map[string]any{"repository": fullImage(reg, imgYACE)},
+		"image":          image(reg, imgYACE),
 		"serviceAccount": map[string]any{"create": true, "name": "cloudwatch-exporter", "annotations": map[string]any{irsaAnnotation: roleARN}},
-		"config":         yaceConfig(region),
+		"config":         cfg,
 		"serviceMonitor": map[string]any{"enabled": true, "interval": "60s"},
 		"resources":      resources(reqYACE),
-	})
+	}), nil
 }
 
 // irsaAnnotation binds a service account to an IAM role (IAM roles for service accounts).
