@@ -40,6 +40,10 @@ type Stack struct {
 	Region      string `json:"region"`
 	Partition   string `json:"partition"`
 	Audience    string `json:"audience"`
+	// ChartMirror is the ECR registry the stack's Helm releases pull their charts from, with
+	// AccountPlaceholder where the job's own account ID goes; empty when charts come from their
+	// upstream repositories or from a registry outside ECR (whose credentials are the operator's).
+	ChartMirror string `json:"chartMirror"`
 }
 
 func main() {
@@ -88,8 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	if *one != "" {
 		s := out[0]
-		fmt.Fprintf(stdout, "stack=%s\nenvironment=%s\nregion=%s\npartition=%s\naudience=%s\n",
-			s.Stack, s.Environment, s.Region, s.Partition, s.Audience)
+		fmt.Fprintf(stdout, "stack=%s\nenvironment=%s\nregion=%s\npartition=%s\naudience=%s\nchart_mirror=%s\n",
+			s.Stack, s.Environment, s.Region, s.Partition, s.Audience, s.ChartMirror)
 		return 0
 	}
 	if out == nil {
@@ -118,11 +122,51 @@ func describe(dir, stack string) (Stack, error) {
 		return Stack{}, fmt.Errorf("stack %s: %s %q: supported values: %s", stack, config.RegionKey, regionName,
 			strings.Join(config.SupportedRegions(), ", "))
 	}
+	mirror, err := chartMirror(sc, stack)
+	if err != nil {
+		return Stack{}, err
+	}
 	return Stack{
 		Stack:       stack,
 		Environment: sc.Values[config.Namespace+":environment"],
 		Region:      region.Name,
 		Partition:   region.Partition,
 		Audience:    stsAudience[region.Partition],
+		ChartMirror: mirror,
 	}, nil
+}
+
+// AccountPlaceholder stands for the account ID in ChartMirror: the stack file does not know the
+// account, the job learns it from STS after it assumes its role.
+const AccountPlaceholder = "ACCOUNT_ID"
+
+// placeholderAccount resolves the registries offline; it is swapped for AccountPlaceholder after.
+const placeholderAccount = "000000000000"
+
+// chartMirror is where the stack's releases pull charts from when that is ECR: every Helm release
+// then pulls an OCI artifact from the registry, which needs a login (an ECR authorization token) in
+// every job that previews, deploys or refreshes the stack.
+func chartMirror(sc *plan.StackConfig, stack string) (string, error) {
+	// Only the region and the registries key decide it: parse those over the defaults, so a job that
+	// needs no more than the matrix is not refused for the rest of the stack's config (the program
+	// validates that in full before it registers anything).
+	in := config.Input{Project: sc.Project, Stack: stack, Region: sc.Values[config.RegionKey], Values: map[string]string{}}
+	for _, key := range []string{config.KeyRegistries, config.KeyDRRegion} {
+		if v, ok := sc.Values[config.Namespace+":"+key]; ok {
+			in.Values[key] = v
+		}
+	}
+	p, err := config.Parse(in)
+	if err != nil {
+		return "", err
+	}
+	reg := p.Cluster.Registries.Resolve(p.Region, placeholderAccount)
+	host := reg.MirrorHost()
+	if reg.EffectiveMode() != config.RegistryMirror || !config.IsAWSRegistry(host, p.Region.Name) {
+		return "", nil
+	}
+	if rest, ok := strings.CutPrefix(host, placeholderAccount+"."); ok {
+		return AccountPlaceholder + "." + rest, nil
+	}
+	return host, nil
 }

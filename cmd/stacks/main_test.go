@@ -39,10 +39,12 @@ func TestRepositoryStacks(t *testing.T) {
 	for _, s := range got {
 		byName[s.Stack] = s
 	}
+	// A private ECR registry is <account>.dkr.ecr.<region>.amazonaws.com, .com.cn in China (Amazon ECR
+	// User Guide, "Private registry concepts"; docs.amazonaws.cn endpoints table, read 2026-12-03).
 	assert.Equal(t, Stack{Stack: "prod", Environment: "prod", Region: "cn-northwest-1", Partition: "aws-cn",
-		Audience: "sts.amazonaws.com.cn"}, byName["prod"])
+		Audience: "sts.amazonaws.com.cn", ChartMirror: "ACCOUNT_ID.dkr.ecr.cn-northwest-1.amazonaws.com.cn"}, byName["prod"])
 	assert.Equal(t, Stack{Stack: "prod-dr", Environment: "dr", Region: "cn-north-1", Partition: "aws-cn",
-		Audience: "sts.amazonaws.com.cn"}, byName["prod-dr"])
+		Audience: "sts.amazonaws.com.cn", ChartMirror: "ACCOUNT_ID.dkr.ecr.cn-north-1.amazonaws.com.cn"}, byName["prod-dr"])
 	assert.Equal(t, "staging", byName["staging"].Environment)
 }
 
@@ -53,7 +55,7 @@ func TestAudienceFollowsPartition(t *testing.T) {
 	})
 	code, out, errOut := runStacks("-dir", dir, "-stack", "global")
 	require.Equal(t, 0, code, errOut)
-	assert.Equal(t, "stack=global\nenvironment=staging\nregion=us-west-2\npartition=aws\naudience=sts.amazonaws.com\n", out)
+	assert.Equal(t, "stack=global\nenvironment=staging\nregion=us-west-2\npartition=aws\naudience=sts.amazonaws.com\nchart_mirror=\n", out)
 
 	code, out, errOut = runStacks("-dir", dir, "-stack", "china")
 	require.Equal(t, 0, code, errOut)
@@ -97,4 +99,32 @@ func TestBadStacks(t *testing.T) {
 	code, _, errOut = runStacks("-dir", dir, "-stack", "missing")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "no Pulumi.missing.yaml")
+}
+
+// TestChartMirrorNeedsALoginOnlyOnECR: the jobs log in to the chart mirror exactly when the stack's
+// releases pull charts from ECR: the account's own registry (its ID filled in by the job), another
+// account's ECR named in config, never upstream chart sites or a registry outside ECR.
+func TestChartMirrorNeedsALoginOnlyOnECR(t *testing.T) {
+	dir := project(t, map[string]string{
+		"own":       "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: staging\n",
+		"upstream":  "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: staging\n  suoke-platform:registries: '{\"mode\": \"upstream\"}'\n",
+		"shared":    "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: staging\n  suoke-platform:registries: '{\"mirrorRegistry\": \"111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn\"}'\n",
+		"harbor":    "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: staging\n  suoke-platform:registries: '{\"mirrorRegistry\": \"harbor.example.cn\"}'\n",
+		"global":    "config:\n  aws:region: us-west-2\n  suoke-platform:environment: staging\n  suoke-platform:drRegion: us-east-1\n  suoke-platform:registries: '{\"mode\": \"mirror\"}'\n",
+		"badmirror": "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: staging\n  suoke-platform:registries: '{\"mode\": \"proxy\"}'\n",
+	})
+	for stack, want := range map[string]string{
+		"own":      "ACCOUNT_ID.dkr.ecr.cn-north-1.amazonaws.com.cn",
+		"upstream": "",
+		"shared":   "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn",
+		"harbor":   "",
+		"global":   "ACCOUNT_ID.dkr.ecr.us-west-2.amazonaws.com",
+	} {
+		code, out, errOut := runStacks("-dir", dir, "-stack", stack)
+		require.Equal(t, 0, code, "%s: %s", stack, errOut)
+		assert.Contains(t, out, "\nchart_mirror="+want+"\n", stack)
+	}
+	code, _, errOut := runStacks("-dir", dir, "-stack", "badmirror")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "registries.mode")
 }
