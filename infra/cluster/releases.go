@@ -256,16 +256,24 @@ type lbControllerValues struct {
 	} `json:"serviceAccount"`
 	// Shield and WAF classic have no place here (China offers neither; WAF classic is retired):
 	// off. WAFv2 stays on, so the IngressClassParams' web ACL is attached.
-	EnableShield               bool              `json:"enableShield"`
-	EnableWaf                  bool              `json:"enableWaf"`
-	EnableWafv2                bool              `json:"enableWafv2"`
-	CreateIngressClassResource bool              `json:"createIngressClassResource"`
-	IngressClassParams         map[string]bool   `json:"ingressClassParams"`
-	DefaultTags                map[string]string `json:"defaultTags"`
-	PodDisruptionBudget        pdbValues         `json:"podDisruptionBudget"`
-	NodeSelector               map[string]string `json:"nodeSelector"`
-	Tolerations                []Toleration      `json:"tolerations"`
-	Resources                  map[string]any    `json:"resources"`
+	EnableShield bool `json:"enableShield"`
+	EnableWaf    bool `json:"enableWaf"`
+	EnableWafv2  bool `json:"enableWafv2"`
+	// The Service mutating webhook (mservice.elbv2.k8s.aws) only makes the controller the default
+	// for new Services of type LoadBalancer; it admits every Service in the cluster and fails closed
+	// (eks-charts stable/aws-load-balancer-controller templates/webhook.yaml and values.yaml at
+	// 5239609, chart 3.5.0, read 2026-12-03), so any release creating a Service while the controller
+	// is not Ready would fail and roll back. The platform exposes through ALB Ingresses and creates no
+	// LoadBalancer Service: off. A Service that wants an NLB names loadBalancerClass
+	// service.k8s.aws/nlb, which the controller still reconciles.
+	EnableServiceMutatorWebhook bool              `json:"enableServiceMutatorWebhook"`
+	CreateIngressClassResource  bool              `json:"createIngressClassResource"`
+	IngressClassParams          map[string]bool   `json:"ingressClassParams"`
+	DefaultTags                 map[string]string `json:"defaultTags"`
+	PodDisruptionBudget         pdbValues         `json:"podDisruptionBudget"`
+	NodeSelector                map[string]string `json:"nodeSelector"`
+	Tolerations                 []Toleration      `json:"tolerations"`
+	Resources                   map[string]any    `json:"resources"`
 }
 
 func (c *Cluster) lbControllerValues(role pulumi.StringOutput) pulumi.MapOutput {

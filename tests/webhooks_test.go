@@ -1,0 +1,194 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/suoke-life/suoke-platform/infra/plan"
+)
+
+// admissionWebhook is a fail-closed admission webhook that a pinned chart installs: while its
+// release's pods are not Ready, the API server refuses what it admits.
+type admissionWebhook struct {
+	name  string
+	chart string
+	// groups and kinds it admits (kinds empty: every kind of the groups); "" is the core group.
+	groups []string
+	kinds  []string
+	// everyRelease: it admits a kind that nearly every chart creates (Services), so every other
+	// release must wait for it too.
+	everyRelease bool
+	// off says whether the release's values switch the webhook off.
+	off func(values map[string]any) bool
+}
+
+// webhooks are the fail-closed admission webhooks of the pinned charts (read 2026-12-03):
+//   - aws-load-balancer-controller 3.5.0, aws/eks-charts stable/aws-load-balancer-controller/
+//     templates/webhook.yaml at 5239609: mservice (every Service, failurePolicy Fail by default,
+//     unless enableServiceMutatorWebhook is false), vingressclassparams and vtargetgroupbinding
+//     (Fail), vingress (Fail by default). mpod is namespace-selected and Ignore by default.
+//   - cert-manager v1.21.1, deploy/charts/cert-manager/templates/webhook-validating-webhook.yaml:
+//     cert-manager.io and acme.cert-manager.io, Fail.
+//   - cloudnative-pg, cloudnative-pg/charts charts/cloudnative-pg/templates/
+//     validatingwebhookconfiguration.yaml: backups, clusters, scheduledbackups, databases, poolers.
+//   - kube-prometheus-stack: the operator's admission webhooks match prometheusrules only
+//     (templates/prometheus-operator/admission-webhooks/).
+var webhooks = []admissionWebhook{
+	{name: "mservice.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"core"}, kinds: []string{"Service"}, everyRelease: true,
+		off: func(v map[string]any) bool { on, set := v["enableServiceMutatorWebhook"].(bool); return set && !on }},
+	{name: "vingressclassparams/vtargetgroupbinding.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"elbv2.k8s.aws"}},
+	{name: "vingress.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"networking.k8s.io"}, kinds: []string{"Ingress"}},
+	{name: "webhook.cert-manager.io", chart: "cert-manager", groups: []string{"cert-manager.io", "acme.cert-manager.io"}},
+	{name: "v*.cnpg.io", chart: "cloudnative-pg", groups: []string{"postgresql.cnpg.io"}, kinds: []string{"Backup", "Cluster", "ScheduledBackup", "Database", "Pooler"}},
+	{name: "prometheusrulevalidate/mutate.monitoring.coreos.com", chart: "kube-prometheus-stack", groups: []string{"monitoring.coreos.com"}, kinds: []string{"PrometheusRule"}},
+}
+
+// servicelessCharts create no Service: the CRD-only chart.
+var servicelessCharts = map[string]bool{"prometheus-operator-crds": true}
+
+func chartName(r plan.Resource) string {
+	c, _ := r.Inputs["chart"].(string)
+	return c[strings.LastIndex(c, "/")+1:]
+}
+
+// groupKind splits a Kubernetes type token (kubernetes:<group>/<version>:<Kind>).
+func groupKind(typ string) (group, kind string) {
+	t := resource.URN("urn:pulumi:s::p::" + typ + "::n").Type()
+	mod := string(t.Module().Name()) // postgresql.cnpg.io/v1; core/v1
+	group = mod[:strings.LastIndex(mod, "/")]
+	return group, string(t.Name())
+}
+
+// dependsOnRelease says whether r waits, directly or through what it waits for, for the release.
+func dependsOnRelease(byURN map[string]plan.Resource, r plan.Resource, release string) bool {
+	seen := map[string]bool{}
+	stack := append(append([]string{}, r.Dependencies...), r.DependsOn...)
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if u == release {
+			return true
+		}
+		d := byURN[u]
+		stack = append(append(stack, d.Dependencies...), d.DependsOn...)
+	}
+	return false
+}
+
+// webhookProblems lists every object or release the graph creates before a fail-closed webhook that
+// admits it is ready.
+func webhookProblems(g *plan.Graph) []string {
+	byURN := map[string]plan.Resource{}
+	releases := map[string]plan.Resource{}
+	for _, r := range g.Resources {
+		byURN[r.URN] = r
+		if r.Type == typeHelmRelease {
+			releases[chartName(r)] = r
+		}
+	}
+	var out []string
+	for _, w := range webhooks {
+		rel, ok := releases[w.chart]
+		if !ok {
+			continue // the chart is not installed, nor its webhook
+		}
+		if values, _ := rel.Inputs["values"].(map[string]any); w.off != nil && w.off(values) {
+			continue
+		}
+		for _, r := range g.Resources {
+			if r.URN == rel.URN || !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:index") {
+				continue
+			}
+			admitted := false
+			if r.Type == typeHelmRelease {
+				admitted = w.everyRelease && !servicelessCharts[chartName(r)]
+			} else {
+				group, kind := groupKind(r.Type)
+				admitted = contains(w.groups, group) && (len(w.kinds) == 0 || contains(w.kinds, kind))
+			}
+			if admitted && !dependsOnRelease(byURN, r, rel.URN) {
+				out = append(out, r.Name+" is admitted by "+w.name+" but does not wait for release "+rel.Name)
+			}
+		}
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWebhooksAreReadyBeforeWhatTheyAdmit: in every stack, nothing a fail-closed webhook admits is
+// created before the release that serves the webhook, and the load balancer controller's Service
+// webhook, which would admit every release's Services, is off.
+func TestWebhooksAreReadyBeforeWhatTheyAdmit(t *testing.T) {
+	for _, s := range stacks(t) {
+		t.Run(s, func(t *testing.T) {
+			g, _ := record(t, s)
+			assert.Empty(t, webhookProblems(g))
+		})
+	}
+}
+
+// TestWebhookOrderingIsCaught: the same check fails when the Service webhook is switched back on
+// (the other releases do not wait for the controller) and when a CloudNativePG cluster loses its
+// dependency on the operator.
+func TestWebhookOrderingIsCaught(t *testing.T) {
+	g, _ := record(t, "prod")
+	var lbc, operator string
+	for i, r := range g.Resources { // a fresh recording each time: editing it touches no other test
+		if r.Type == typeHelmRelease && chartName(r) == "aws-load-balancer-controller" {
+			values := map[string]any{}
+			for k, v := range r.Inputs["values"].(map[string]any) {
+				values[k] = v
+			}
+			values["enableServiceMutatorWebhook"] = true
+			inputs := map[string]any{}
+			for k, v := range r.Inputs {
+				inputs[k] = v
+			}
+			inputs["values"] = values
+			g.Resources[i].Inputs = inputs
+			lbc = r.Name
+		}
+		if r.Type == typeHelmRelease && chartName(r) == "cloudnative-pg" {
+			operator = r.URN
+		}
+	}
+	require.NotEmpty(t, lbc)
+	problems := strings.Join(webhookProblems(g), "\n")
+	assert.Contains(t, problems, "cluster-cert-manager is admitted by mservice.elbv2.k8s.aws")
+	assert.Contains(t, problems, "monitoring-stack is admitted by mservice.elbv2.k8s.aws")
+	assert.NotContains(t, problems, "prometheus-operator-crds is admitted")
+
+	g, _ = record(t, "prod")
+	require.NotEmpty(t, operator)
+	for i, r := range g.Resources {
+		if r.Type == "kubernetes:postgresql.cnpg.io/v1:Cluster" {
+			require.True(t, dependsOnRelease(index(g), r, operator), "the cluster waits for the operator today")
+			g.Resources[i].Dependencies, g.Resources[i].DependsOn = nil, nil // every path to the operator cut
+		}
+	}
+	assert.Contains(t, strings.Join(webhookProblems(g), "\n"), "database-postgres is admitted by v*.cnpg.io")
+}
+
+func index(g *plan.Graph) map[string]plan.Resource {
+	out := map[string]plan.Resource{}
+	for _, r := range g.Resources {
+		out[r.URN] = r
+	}
+	return out
+}
