@@ -448,7 +448,7 @@ func validateOpenSearch(p *Platform, path *field.Path) field.ErrorList {
 	switch {
 	case o.InstanceCount < 1 || o.InstanceCount > 30:
 		errs = append(errs, field.Invalid(path.Child(FieldInstanceCount), o.InstanceCount, "must be between 1 and 30"))
-	case o.InstanceCount%p.AvailabilityZones != 0:
+	case p.AvailabilityZones > 0 && o.InstanceCount%p.AvailabilityZones != 0: // a count of 0 AZs is reported on its own key
 		errs = append(errs, field.Invalid(path.Child(FieldInstanceCount), o.InstanceCount,
 			fmt.Sprintf("must be a multiple of the %d AZs: zone awareness spreads data nodes evenly", p.AvailabilityZones)))
 	}
