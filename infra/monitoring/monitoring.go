@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -202,7 +203,10 @@ func (b *builder) release(key, releaseName string, values map[string]any, extra 
 }
 
 // toPulumiMap turns plain values into a pulumi.Map (through JSON, so every nested value is a plain
-// JSON value the Helm provider accepts).
+// JSON value the Helm provider accepts). A null is refused: in Helm it deletes a chart default, but
+// the Pulumi Go SDK drops null map values before the provider sees them (pulumi/pulumi#22713,
+// pulumi-kubernetes#3178), so the default would silently stay. Replace the chart's whole setting
+// instead (the collector's alternateConfig).
 func toPulumiMap(values map[string]any) (pulumi.Map, error) {
 	raw, err := json.Marshal(values)
 	if err != nil {
@@ -212,11 +216,40 @@ func toPulumiMap(values map[string]any) (pulumi.Map, error) {
 	if err := json.Unmarshal(raw, &plain); err != nil {
 		return nil, err
 	}
+	if path := nullPath(plain, ""); path != "" {
+		return nil, fmt.Errorf("%s is null: the Pulumi Go SDK drops null values, so the chart's default would stay", path)
+	}
 	out := pulumi.Map{}
 	for k, v := range plain {
 		out[k] = pulumi.Any(v)
 	}
 	return out, nil
+}
+
+// nullPath is the path of the first null in a JSON value (maps in key order), or "".
+func nullPath(v any, path string) string {
+	switch t := v.(type) {
+	case nil:
+		return path
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if p := nullPath(t[k], strings.TrimPrefix(path+"."+k, ".")); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range t {
+			if p := nullPath(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // rules creates our PrometheusRules from prometheus-operator's types. They wait for the release: the

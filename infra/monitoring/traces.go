@@ -45,8 +45,17 @@ func tempoURL(namespace string, port int) string {
 	return fmt.Sprintf("%s.%s.svc.cluster.local:%d", tempoService, namespace, port)
 }
 
-// collectorConfig is the collector's pipeline: OTLP in, memory limit, sampling, batching, OTLP out to
-// Tempo; its own metrics for Prometheus.
+// collectorConfig is the collector's whole configuration: OTLP in, memory limit, sampling, batching,
+// OTLP out to Tempo; the health check the chart's probes call; its own metrics for Prometheus.
+//
+// It is complete because the chart takes it as alternateConfig, which replaces the chart's default
+// configuration instead of merging over it (charts/opentelemetry-collector values.yaml and
+// templates/_config.tpl at 0.140.1, read 2026-12-03). Merged over `config`, the defaults stay: the
+// Jaeger, Zipkin and Prometheus receivers, and logs and metrics pipelines into the debug exporter,
+// which would print whatever a service sends as OTLP logs (health data included) to the collector's
+// stdout, and from there into the log store. Deleting them needs null values, which the Pulumi Go
+// SDK drops from a map before the provider sees them (pulumi/pulumi#22713; pulumi-kubernetes#3178);
+// a render of the chart with the values the program recorded showed all of them.
 func collectorConfig(in TracesInput) map[string]any {
 	return map[string]any{
 		"receivers": map[string]any{
@@ -54,7 +63,6 @@ func collectorConfig(in TracesInput) map[string]any {
 				"grpc": map[string]any{"endpoint": fmt.Sprintf("${env:MY_POD_IP}:%d", CollectorOTLPGRPCPort)},
 				"http": map[string]any{"endpoint": fmt.Sprintf("${env:MY_POD_IP}:%d", CollectorOTLPHTTPPort)},
 			}},
-			"jaeger": nil, "zipkin": nil, "prometheus": nil,
 		},
 		"processors": map[string]any{
 			"memory_limiter": map[string]any{"check_interval": "1s", "limit_percentage": 80, "spike_limit_percentage": 25},
@@ -65,19 +73,36 @@ func collectorConfig(in TracesInput) map[string]any {
 		"exporters": map[string]any{
 			"otlp/tempo": map[string]any{"endpoint": tempoURL(in.Namespace, TempoOTLPPort), "tls": map[string]any{"insecure": true}},
 		},
+		// The chart's liveness and readiness probes call the health check on this port.
+		"extensions": map[string]any{
+			"health_check": map[string]any{"endpoint": fmt.Sprintf("${env:MY_POD_IP}:%d", collectorHealthPort)},
+		},
 		"service": map[string]any{
-			"telemetry": map[string]any{"metrics": map[string]any{"level": "normal"}},
+			"extensions": []string{"health_check"},
+			// The collector's own metrics on the chart's metrics port, for its ServiceMonitor.
+			"telemetry": map[string]any{"metrics": map[string]any{
+				"level": "normal",
+				"readers": []any{map[string]any{"pull": map[string]any{"exporter": map[string]any{"prometheus": map[string]any{
+					"host": "${env:MY_POD_IP}", "port": collectorMetricsPort,
+				}}}}},
+			}},
 			"pipelines": map[string]any{
 				"traces": map[string]any{
 					"receivers":  []string{"otlp"},
 					"processors": []string{"memory_limiter", "probabilistic_sampler", "batch"},
 					"exporters":  []string{"otlp/tempo"},
 				},
-				"metrics": nil, "logs": nil,
 			},
 		},
 	}
 }
+
+// The chart's health-check and metrics ports (its probes and its `metrics` port, values.yaml at
+// 0.140.1).
+const (
+	collectorHealthPort  = 13133
+	collectorMetricsPort = 8888
+)
 
 // SamplingPercent turns the sampling fraction into the processor's percentage.
 func SamplingPercent(fraction float64) float64 {

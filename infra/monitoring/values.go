@@ -236,10 +236,10 @@ func FluentBitValues(region, roleARN string, reg config.Registries, archiveBucke
 // CollectorValues are the OpenTelemetry Collector's values: a Deployment on the monitoring pool.
 func CollectorValues(in TracesInput, replicas int, sch Scheduling, reg config.Registries) map[string]any {
 	return sch.place(map[string]any{
-		"mode":         "deployment",
-		"replicaCount": replicas,
-		"image":        map[string]any{"repository": fullImage(reg, imgCollector)},
-		"config":       collectorConfig(in),
+		"mode":            "deployment",
+		"replicaCount":    replicas,
+		"image":           map[string]any{"repository": fullImage(reg, imgCollector)},
+		"alternateConfig": collectorConfig(in),
 		"ports": map[string]any{
 			"otlp":           map[string]any{"enabled": true, "containerPort": CollectorOTLPGRPCPort, "servicePort": CollectorOTLPGRPCPort, "protocol": "TCP"},
 			"otlp-http":      map[string]any{"enabled": true, "containerPort": CollectorOTLPHTTPPort, "servicePort": CollectorOTLPHTTPPort, "protocol": "TCP"},
