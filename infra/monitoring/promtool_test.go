@@ -437,6 +437,10 @@ func promtool(t *testing.T, args ...string) string {
 	require.NoError(t, err)
 	cmd := exec.Command(goBin, append([]string{"tool", "promtool"}, args...)...)
 	cmd.Dir = modDir
+	// Rule checks and rule unit tests use no service discovery: build promtool without Prometheus's
+	// discovery plugins (their build tag, plugins/plugin_*.go of prometheus v0.316.0), which would
+	// otherwise compile a dozen cloud SDKs into the first test run on a fresh machine.
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -tags=remove_all_sd"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Run(), "go tool promtool %s:\n%s", strings.Join(args, " "), out.String())
