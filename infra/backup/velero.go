@@ -146,6 +146,9 @@ func (b *builder) velero() error {
 		Chart: pulumi.String(v.Chart.Chart), Version: pulumi.String(v.Chart.Version),
 		RepositoryOpts: repoOpts(v.Chart.Repo),
 		Values:         values,
+		// As every release of the platform: a failed install or upgrade rolls back instead of
+		// leaving half a release, within a bound the deploy can wait for.
+		Atomic: pulumi.Bool(true), CleanupOnFail: pulumi.Bool(true), Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
 	}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(deps))
 	return err
 }
