@@ -136,12 +136,17 @@ func Alerts() []AlertSpec {
 		{
 			Name: "ServiceDown", Severity: P0, For: time.Minute,
 			Summary:     "{{ $labels.service }} is down",
-			Description: "No instance of {{ $labels.service }} has answered a scrape for a minute: every target is down or none exists.",
+			Description: "No instance of {{ $labels.service }} has answered a scrape for a minute: every target is down, or its Deployment asks for replicas and none is a target.",
+			// A missing target pages only once the service's Deployment exists and asks for replicas
+			// (kube-state-metrics' kube_deployment_spec_replicas; the Deployment is named after the
+			// service, as its Service is): the services are deployed by their own pipelines after the
+			// platform, and absent(up) alone would page P0 for every one of them after the first up.
 			Exprs: func(p Params) []RuleExpr {
 				var out []RuleExpr
 				for _, s := range p.Services {
 					sel := fmt.Sprintf(`up{service=%q}`, s.Name)
-					out = append(out, RuleExpr{Expr: fmt.Sprintf(`sum by (service) (%s) == 0 or absent(%s)`, sel, sel)})
+					wanted := fmt.Sprintf(`max(kube_deployment_spec_replicas{deployment=%q}) > 0`, s.Name)
+					out = append(out, RuleExpr{Expr: fmt.Sprintf(`sum by (service) (%s) == 0 or (absent(%s) and on () (%s))`, sel, sel, wanted)})
 				}
 				return out
 			},

@@ -62,6 +62,17 @@ type fixture struct {
 
 func s(series, values string) ptSeries { return ptSeries{Series: series, Values: values} }
 
+// notYet drops a service's targets: it has not been deployed.
+func notYet(service string, series []ptSeries) []ptSeries {
+	var out []ptSeries
+	for _, x := range series {
+		if !strings.Contains(x.Series, fmt.Sprintf(`service=%q`, service)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 const pg = `namespace="database", cluster="postgres"`
 
 // fixtures are the synthetic series of every alert of ours. A new alert without one fails
@@ -73,7 +84,8 @@ func fixtures(p Params) map[string]fixture {
 		switch svc.Name {
 		case "xiaoai":
 			allButTwo = append(allButTwo, s(`up{service="xiaoai", job="xiaoai", instance="10.0.0.1:8080"}`, "0x5"))
-		case "soer": // no target at all: absent()
+		case "soer": // no target at all, while its Deployment asks for two replicas
+			allButTwo = append(allButTwo, s(`kube_deployment_spec_replicas{namespace="agents", deployment="soer"}`, "2x5"))
 		default:
 			allButTwo = append(allButTwo, allUp[len(allUp)-1])
 		}
@@ -119,7 +131,8 @@ func fixtures(p Params) map[string]fixture {
 	certLabels := map[string]string{"namespace": "ingress", "name": "api-tls"}
 
 	return map[string]fixture{
-		"ServiceDown": {bad: allButTwo, good: allUp, evalAt: 2 * time.Minute,
+		// Quiet: every deployed service up, and blockchain not deployed yet (no target, no Deployment).
+		"ServiceDown": {bad: allButTwo, good: notYet("blockchain", allUp), evalAt: 2 * time.Minute,
 			want: []map[string]string{{"service": "xiaoai"}, {"service": "soer"}}},
 		"DatabaseConnectionFailure": {
 			bad: []ptSeries{pgPod("cnpg_collector_up", "postgres-1", "0x5")}, good: []ptSeries{pgPod("cnpg_collector_up", "postgres-1", "1x5")},
