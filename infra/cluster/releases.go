@@ -145,7 +145,9 @@ func platformReleases(ctx *pulumi.Context, c *Cluster) error {
 	if c.PrometheusOperatorCRDs, err = c.release(ctx, ReleasePrometheusCRDs, NamespaceMonitoring, struct{}{}); err != nil {
 		return err
 	}
-	if c.CertManager, err = c.release(ctx, ReleaseCertManager, NamespaceCertManager, c.certManagerValues()); err != nil {
+	// Its ServiceMonitor needs the operator's CRDs.
+	if c.CertManager, err = c.release(ctx, ReleaseCertManager, NamespaceCertManager, c.certManagerValues(),
+		pulumi.DependsOn([]pulumi.Resource{c.PrometheusOperatorCRDs})); err != nil {
 		return err
 	}
 	lbcPolicy, err := lbControllerPolicy(ctx, c.args.Env)
@@ -219,6 +221,15 @@ type certManagerValues struct {
 	ACMESolver      struct {
 		Image imageValues `json:"image"`
 	} `json:"acmesolver"`
+	// The certificate alerts read cert-manager's metrics. Without a ServiceMonitor the chart only
+	// annotates its pods with prometheus.io/*, which kube-prometheus-stack's Prometheus does not read
+	// (deploy/charts/cert-manager/values.yaml at v1.21.1: prometheus.servicemonitor.enabled false).
+	Prometheus struct {
+		Enabled        bool `json:"enabled"`
+		ServiceMonitor struct {
+			Enabled bool `json:"enabled"`
+		} `json:"servicemonitor"`
+	} `json:"prometheus"`
 }
 
 func (c *Cluster) certManagerValues() certManagerValues {
@@ -240,6 +251,7 @@ func (c *Cluster) certManagerValues() certManagerValues {
 	v.CAInjector = comp("cert-manager-cainjector", "cert-manager-cainjector")
 	v.StartupAPICheck = comp("cert-manager-startupapicheck", "")
 	v.ACMESolver.Image.Repository, _ = c.image("quay.io/jetstack/cert-manager-acmesolver:" + pin.AppVersion)
+	v.Prometheus.Enabled, v.Prometheus.ServiceMonitor.Enabled = true, true
 	return v
 }
 
