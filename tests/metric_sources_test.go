@@ -163,18 +163,7 @@ func TestAMetricWithoutASourceIsCaught(t *testing.T) {
 	g, _ := record(t, "prod")
 	for i, r := range g.Resources {
 		if r.Type == typeHelmRelease && chartName(r) == "cert-manager" {
-			values := map[string]any{}
-			for k, v := range r.Inputs["values"].(map[string]any) {
-				if k != "prometheus" {
-					values[k] = v
-				}
-			}
-			inputs := map[string]any{}
-			for k, v := range r.Inputs {
-				inputs[k] = v
-			}
-			inputs["values"] = values
-			g.Resources[i].Inputs = inputs
+			g.Resources[i].Inputs = withValues(r, func(v map[string]any) { delete(v, "prometheus") })
 		}
 	}
 	assert.Contains(t, strings.Join(unsourced(t, g), "\n"), "certmanager_certificate_ready_status: cert-manager's ServiceMonitor is not in the plan")

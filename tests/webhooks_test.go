@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,7 +113,7 @@ func webhookProblems(g *plan.Graph) []string {
 				admitted = w.everyRelease && !servicelessCharts[chartName(r)]
 			} else {
 				group, kind := groupKind(r.Type)
-				admitted = contains(w.groups, group) && (len(w.kinds) == 0 || contains(w.kinds, kind))
+				admitted = slices.Contains(w.groups, group) && (len(w.kinds) == 0 || slices.Contains(w.kinds, kind))
 			}
 			if admitted && !dependsOnRelease(byURN, r, rel.URN) {
 				out = append(out, r.Name+" is admitted by "+w.name+" but does not wait for release "+rel.Name)
@@ -120,15 +121,6 @@ func webhookProblems(g *plan.Graph) []string {
 		}
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestWebhooksAreReadyBeforeWhatTheyAdmit: in every stack, nothing a fail-closed webhook admits is
@@ -151,17 +143,7 @@ func TestWebhookOrderingIsCaught(t *testing.T) {
 	var lbc, operator string
 	for i, r := range g.Resources { // a fresh recording each time: editing it touches no other test
 		if r.Type == typeHelmRelease && chartName(r) == "aws-load-balancer-controller" {
-			values := map[string]any{}
-			for k, v := range r.Inputs["values"].(map[string]any) {
-				values[k] = v
-			}
-			values["enableServiceMutatorWebhook"] = true
-			inputs := map[string]any{}
-			for k, v := range r.Inputs {
-				inputs[k] = v
-			}
-			inputs["values"] = values
-			g.Resources[i].Inputs = inputs
+			g.Resources[i].Inputs = withValues(r, func(v map[string]any) { v["enableServiceMutatorWebhook"] = true })
 			lbc = r.Name
 		}
 		if r.Type == typeHelmRelease && chartName(r) == "cloudnative-pg" {
@@ -191,4 +173,20 @@ func index(g *plan.Graph) map[string]plan.Resource {
 		out[r.URN] = r
 	}
 	return out
+}
+
+// withValues is a copy of a release's inputs whose values edit has changed; the recording it came
+// from is left as it was.
+func withValues(r plan.Resource, edit func(values map[string]any)) map[string]any {
+	values := map[string]any{}
+	for k, v := range r.Inputs["values"].(map[string]any) {
+		values[k] = v
+	}
+	edit(values)
+	inputs := map[string]any{}
+	for k, v := range r.Inputs {
+		inputs[k] = v
+	}
+	inputs["values"] = values
+	return inputs
 }
