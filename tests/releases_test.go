@@ -31,3 +31,26 @@ func TestEveryReleaseRollsBackAndIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryJobIsBounded: every Job the program creates has a deadline (a Job that cannot finish
+// fails the up in bounded time instead of holding it) and no TTL (the stack owns the Job: one the TTL
+// controller deleted would be created and run again by the next up).
+func TestEveryJobIsBounded(t *testing.T) {
+	for _, s := range stacks(t) {
+		t.Run(s, func(t *testing.T) {
+			g, _ := record(t, s)
+			n := 0
+			for _, r := range g.Resources {
+				if r.Type != "kubernetes:batch/v1:Job" {
+					continue
+				}
+				n++
+				spec, _ := r.Inputs["spec"].(map[string]any)
+				deadline, _ := spec["activeDeadlineSeconds"].(float64)
+				assert.True(t, deadline > 0 && deadline <= 3600, "%s: activeDeadlineSeconds %v, want 1 to 3600", r.Name, spec["activeDeadlineSeconds"])
+				assert.NotContains(t, spec, "ttlSecondsAfterFinished", r.Name)
+			}
+			assert.Positive(t, n)
+		})
+	}
+}

@@ -367,6 +367,12 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 		Metadata: b.meta("logs-bootstrap-"+Checksum(files)[:8], nil),
 		Spec: &batchv1.JobSpecArgs{
 			BackoffLimit: pulumi.Int(4),
+			// A bound the up can wait for: the bootstrap is a few API calls, and a Job that cannot
+			// reach the domain fails in 15 minutes instead of holding the deploy until Pulumi's own
+			// timeout. No ttlSecondsAfterFinished: the Job is a resource of the stack, and once the
+			// TTL controller deleted it the next refresh would find it gone and the next up would
+			// create and run it again (the same lifecycle as hashicorp/terraform-provider-kubernetes#2531).
+			ActiveDeadlineSeconds: pulumi.Int(900),
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{Annotations: pulumi.StringMap{"suoke.life/bootstrap-checksum": pulumi.String(Checksum(files))}},
 				Spec: &corev1.PodSpecArgs{
