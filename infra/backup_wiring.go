@@ -14,8 +14,9 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/promotion"
 )
 
-// NamespaceVelero is where Velero runs (platform software, on the monitoring pool).
-const NamespaceVelero = "velero"
+// NamespaceVelero is where Velero runs (platform software, on the monitoring pool); the cluster
+// component creates it with the Pod Security labels.
+const NamespaceVelero = cluster.NamespaceVelero
 
 // drIdentity builds the AWS provider of the DR region and asks AWS about it. Staging has no DR pair.
 func drIdentity(ctx *pulumi.Context, cfg *config.Platform, tags map[string]string) (*identity.Env, error) {
@@ -85,7 +86,9 @@ func deployBackup(ctx *pulumi.Context, cfg *config.Platform, env, drEnv *identit
 			NodeSelector: mon.NodeSelector,
 			Tolerations:  tolerations,
 			// No DependsOn on the cluster component: that waits on whichever of its children exist at
-			// the time. cl.Provider already waits for the nodes and the deployer's access.
+			// the time. cl.Provider already waits for the nodes and the deployer's access; the
+			// namespace is named one by one.
+			DependsOn: []pulumi.Resource{cl.NamespaceResources[cl.Namespaces.Velero]},
 		},
 	}, opts...)
 }

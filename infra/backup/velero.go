@@ -142,7 +142,8 @@ func (b *builder) velero() error {
 		deps = append(deps, bucket)
 	}
 	_, err = helmv3.NewRelease(ctx, b.name+"-velero", &helmv3.ReleaseArgs{
-		Name: pulumi.String("velero"), Namespace: pulumi.String(v.Namespace), CreateNamespace: pulumi.Bool(true),
+		// The namespace is the cluster component's (with its Pod Security labels), in DependsOn.
+		Name: pulumi.String("velero"), Namespace: pulumi.String(v.Namespace),
 		Chart: pulumi.String(v.Chart.Chart), Version: pulumi.String(v.Chart.Version),
 		RepositoryOpts: repoOpts(v.Chart.Repo),
 		Values:         values,

@@ -21,6 +21,7 @@ const (
 	NamespaceData        = "data"
 	NamespaceCNPGSystem  = "cnpg-system"
 	NamespaceCertManager = "cert-manager"
+	NamespaceVelero      = "velero"
 )
 
 // Ports the network policies open. MetricsPort is where workloads serve /metrics when not on their
@@ -55,6 +56,8 @@ type Namespaces struct {
 	CNPGSystem  string
 	CertManager string
 	KubeSystem  string
+	// Velero is where the cluster's backup tool runs (the backup component installs it).
+	Velero string
 }
 
 // StorageClasses are the cluster's storage class names.
@@ -88,6 +91,10 @@ func namespaceSpecs() []namespaceSpec {
 		namespaceSpec{name: NamespaceData, pss: PSSBaseline, why: "PostgreSQL (CloudNativePG clusters)"},
 		namespaceSpec{name: NamespaceCNPGSystem, pss: PSSBaseline, why: "the CloudNativePG operator"},
 		namespaceSpec{name: NamespaceCertManager, pss: PSSRestricted, why: "cert-manager"},
+		// Created here rather than by the release (createNamespace) so that it carries the Pod
+		// Security labels too; Velero's server runs no host access and no privilege (chart 12.1.0,
+		// node agent off), which baseline admits.
+		namespaceSpec{name: NamespaceVelero, pss: PSSBaseline, why: "Velero, the cluster's backups"},
 	)
 }
 
@@ -128,7 +135,7 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 	}
 
 	c.Namespaces = Namespaces{Workloads: map[config.Tier]string{}, Monitoring: NamespaceMonitoring, Data: NamespaceData,
-		CNPGSystem: NamespaceCNPGSystem, CertManager: NamespaceCertManager, KubeSystem: NamespaceKubeSystem}
+		CNPGSystem: NamespaceCNPGSystem, CertManager: NamespaceCertManager, KubeSystem: NamespaceKubeSystem, Velero: NamespaceVelero}
 	c.NamespaceResources = map[string]pulumi.Resource{}
 	for _, ns := range namespaceSpecs() {
 		labels := pulumi.StringMap{
