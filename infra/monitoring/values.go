@@ -200,14 +200,38 @@ func YACEValues(region, roleARN string, findings []FindingRule, sch Scheduling, 
 	if err != nil {
 		return nil, err
 	}
-	return sch.place(map[string]any{
+	return sch.place(restricted(map[string]any{
 		"image":          image(reg, imgYACE),
 		"serviceAccount": map[string]any{"create": true, "name": "cloudwatch-exporter", "annotations": map[string]any{irsaAnnotation: roleARN}},
 		"config":         cfg,
 		"serviceMonitor": map[string]any{"enabled": true, "interval": "60s"},
 		"resources":      resources(reqYACE),
-	}), nil
+	}, yaceUser)), nil
 }
+
+// restricted is what a chart's pod and container take to pass Pod Security "restricted": a fixed
+// non-root user (numeric, so the kubelet can check runAsNonRoot whatever the image names), the
+// runtime's seccomp profile, no privilege escalation, no capabilities, a read-only root. Both charts
+// that take it pass their podSecurityContext and securityContext through unchanged (values.yaml of
+// prometheus-yet-another-cloudwatch-exporter 0.39.5 and opentelemetry-collector 0.140.1). Checked
+// with k8s.io/pod-security-admission on the charts rendered with these values, read 2026-12-03.
+func restricted(values map[string]any, uid int) map[string]any {
+	values["podSecurityContext"] = map[string]any{
+		"runAsNonRoot": true, "runAsUser": uid, "runAsGroup": uid,
+		"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+	}
+	values["securityContext"] = map[string]any{
+		"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+		"capabilities": map[string]any{"drop": []string{"ALL"}},
+	}
+	return values
+}
+
+// Users the images run as: nobody for YACE, the collector image's own 10001 (its Dockerfile's USER).
+const (
+	yaceUser      = 65534
+	collectorUser = 10001
+)
 
 // irsaAnnotation binds a service account to an IAM role (IAM roles for service accounts).
 const irsaAnnotation = "eks.amazonaws.com/role-arn"
@@ -235,7 +259,7 @@ func FluentBitValues(region, roleARN string, reg config.Registries, archiveBucke
 
 // CollectorValues are the OpenTelemetry Collector's values: a Deployment on the monitoring pool.
 func CollectorValues(in TracesInput, replicas int, sch Scheduling, reg config.Registries) map[string]any {
-	return sch.place(map[string]any{
+	return sch.place(restricted(map[string]any{
 		"mode":            "deployment",
 		"replicaCount":    replicas,
 		"image":           map[string]any{"repository": fullImage(reg, imgCollector)},
@@ -249,7 +273,7 @@ func CollectorValues(in TracesInput, replicas int, sch Scheduling, reg config.Re
 		},
 		"serviceMonitor": map[string]any{"enabled": true},
 		"resources":      resources(reqCollector),
-	})
+	}, collectorUser))
 }
 
 // TempoValues are Tempo's values: single binary with a WAL volume, S3 storage, its IAM role.
