@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,9 +15,9 @@ import (
 
 // metricSource is what must be in a graph for series of a metric-name prefix to exist in Prometheus.
 type metricSource struct {
-	prefix string
-	what   string
-	ok     func(g *plan.Graph) bool
+	prefixes []string
+	what     string
+	ok       func(g *plan.Graph) bool
 }
 
 func releaseValues(g *plan.Graph, chart string) (map[string]any, bool) {
@@ -53,39 +54,37 @@ func valueIs(g *plan.Graph, chart, path string, want, def any) bool {
 // pinned versions (kube-prometheus-stack: kubeStateMetrics, nodeExporter and kubelet on; cert-manager
 // v1.21.1: prometheus.servicemonitor off).
 var metricSources = []metricSource{
-	{"aws_", "the CloudWatch exporter", func(g *plan.Graph) bool {
+	{[]string{"aws_"}, "the CloudWatch exporter", func(g *plan.Graph) bool {
 		_, ok := releaseValues(g, "prometheus-yet-another-cloudwatch-exporter")
 		return ok
 	}},
-	{"certmanager_", "cert-manager's ServiceMonitor", func(g *plan.Graph) bool {
+	{[]string{"certmanager_"}, "cert-manager's ServiceMonitor", func(g *plan.Graph) bool {
 		return valueIs(g, "cert-manager", "prometheus.servicemonitor.enabled", true, false)
 	}},
-	{"cnpg_", "CloudNativePG's PodMonitor", func(g *plan.Graph) bool { return hasType(g, "kubernetes:monitoring.coreos.com/v1:PodMonitor") }},
-	{"barman_cloud_", "CloudNativePG's PodMonitor (the plugin's sidecar metrics)", func(g *plan.Graph) bool {
+	// The Barman Cloud plugin's metrics come from its sidecar in the PostgreSQL pods.
+	{[]string{"cnpg_", "barman_cloud_"}, "CloudNativePG's PodMonitor", func(g *plan.Graph) bool {
 		return hasType(g, "kubernetes:monitoring.coreos.com/v1:PodMonitor")
 	}},
-	{"kube_", "kube-state-metrics", func(g *plan.Graph) bool {
+	{[]string{"kube_"}, "kube-state-metrics", func(g *plan.Graph) bool {
 		return valueIs(g, "kube-prometheus-stack", "kubeStateMetrics.enabled", true, true)
 	}},
-	{"node_", "node-exporter", func(g *plan.Graph) bool {
+	{[]string{"node_"}, "node-exporter", func(g *plan.Graph) bool {
 		return valueIs(g, "kube-prometheus-stack", "nodeExporter.enabled", true, true)
 	}},
-	{"container_", "the kubelet's cAdvisor", func(g *plan.Graph) bool {
+	// cAdvisor's series come through the kubelet's ServiceMonitor.
+	{[]string{"container_", "kubelet_"}, "the kubelet", func(g *plan.Graph) bool {
 		return valueIs(g, "kube-prometheus-stack", "kubelet.enabled", true, true)
 	}},
-	{"kubelet_", "the kubelet", func(g *plan.Graph) bool {
-		return valueIs(g, "kube-prometheus-stack", "kubelet.enabled", true, true)
-	}},
-	{"fluentbit_", "Fluent Bit's ServiceMonitor", func(g *plan.Graph) bool {
+	{[]string{"fluentbit_"}, "Fluent Bit's ServiceMonitor", func(g *plan.Graph) bool {
 		return valueIs(g, "fluent-bit", "serviceMonitor.enabled", true, false)
 	}},
-	{"otelcol_", "the collector's ServiceMonitor", func(g *plan.Graph) bool {
+	{[]string{"otelcol_"}, "the collector's ServiceMonitor", func(g *plan.Graph) bool {
 		return valueIs(g, "opentelemetry-collector", "serviceMonitor.enabled", true, false)
 	}},
-	{"http_server_", "the services' ServiceMonitors", func(g *plan.Graph) bool {
+	{[]string{"http_server_"}, "the services' ServiceMonitors", func(g *plan.Graph) bool {
 		return hasType(g, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
 	}},
-	{"up", "Prometheus itself", func(*plan.Graph) bool { return true }},
+	{[]string{"up"}, "Prometheus itself", func(*plan.Graph) bool { return true }},
 }
 
 // ruleMetrics lists the metric names the graph's rules read, recording rules' own outputs aside.
@@ -130,7 +129,7 @@ func unsourced(t *testing.T, g *plan.Graph) []string {
 	for _, m := range ruleMetrics(t, g) {
 		found := false
 		for _, s := range metricSources {
-			if strings.HasPrefix(m, s.prefix) {
+			if slices.ContainsFunc(s.prefixes, func(p string) bool { return strings.HasPrefix(m, p) }) {
 				found = true
 				if !s.ok(g) {
 					out = append(out, m+": "+s.what+" is not in the plan")

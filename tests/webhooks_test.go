@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -58,7 +58,7 @@ func chartName(r plan.Resource) string {
 
 // groupKind splits a Kubernetes type token (kubernetes:<group>/<version>:<Kind>).
 func groupKind(typ string) (group, kind string) {
-	t := resource.URN("urn:pulumi:s::p::" + typ + "::n").Type()
+	t := tokens.Type(typ)
 	mod := string(t.Module().Name()) // postgresql.cnpg.io/v1; core/v1
 	group = mod[:strings.LastIndex(mod, "/")]
 	return group, string(t.Name())

@@ -7,8 +7,9 @@
 package monitoring
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	if a.RPO <= 0 {
 		errs = append(errs, field.Invalid(path.Child("rpo"), a.RPO.String(), "must be positive"))
 	}
-	for _, region := range sortedKeys(a.FindingRules) {
+	for _, region := range slices.Sorted(maps.Keys(a.FindingRules)) {
 		if msgs := validation.IsDNS1123Label(region); len(msgs) > 0 {
 			errs = append(errs, field.Invalid(path.Child("findingRules").Key(region), region, "a region name: "+strings.Join(msgs, "; ")))
 		}
@@ -142,19 +143,10 @@ func isNil(v any) bool {
 // characters; EventBridge API Reference, read 2026-12-03).
 var eventRuleName = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,64}$`)
 
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // findingRules flattens FindingRules, by region and then by the audit component's order.
 func (a Args) findingRules() []FindingRule {
 	var out []FindingRule
-	for _, region := range sortedKeys(a.FindingRules) {
+	for _, region := range slices.Sorted(maps.Keys(a.FindingRules)) {
 		for _, name := range a.FindingRules[region] {
 			out = append(out, FindingRule{Region: region, Name: name})
 		}
