@@ -280,28 +280,35 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		m.mu.Unlock()
 		return m.stackReference(args)
 	}
-	id := mockID(args.TypeToken, rec.URN)
+	id, state := Answer(args, rec.URN, m.Region)
+	rec.ID = id
+	m.mu.Lock()
+	m.resources = append(m.resources, rec)
+	m.mu.Unlock()
+	return id, state, nil
+}
+
+// Answer is what the provider answers for a resource it creates: a deterministic ID from the URN and
+// the inputs with the provider-computed outputs added. The offline plan's mocks and the engine tests'
+// stand-in provider (tools/fakeprovider) both answer with it, so the two cannot disagree.
+func Answer(args pulumi.MockResourceArgs, urn string, r platform.Region) (string, resource.PropertyMap) {
+	id := mockID(args.TypeToken, urn)
 	if v, ok := args.Inputs["bucket"]; ok && v.IsString() && args.TypeToken == "aws:s3/bucketV2:BucketV2" {
 		id = v.StringValue() // a bucket's ID is its name
 	}
 	if !args.Custom {
 		id = ""
 	}
-	rec.ID = id
-	m.mu.Lock()
-	m.resources = append(m.resources, rec)
-	m.mu.Unlock()
-
 	state := args.Inputs.Copy()
 	if !args.Custom || strings.HasPrefix(args.TypeToken, "pulumi:providers:") {
-		return id, state, nil
+		return id, state
 	}
-	for k, v := range computedOutputs(args, id, m.Region) {
+	for k, v := range computedOutputs(args, id, r) {
 		if _, set := state[resource.PropertyKey(k)]; !set {
 			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 		}
 	}
-	return id, state, nil
+	return id, state
 }
 
 // StackReferenceType is the builtin provider's type for a read of another stack's outputs.
