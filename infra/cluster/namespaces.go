@@ -188,7 +188,7 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 		}, parent, k8s, after); err != nil {
 			return err
 		}
-		for _, np := range policiesFor(t, a.Services, cidrs) {
+		for _, np := range policiesFor(t, a.Services, cidrs, a.VpcCIDR) {
 			if _, err := networkingv1.NewNetworkPolicy(ctx, c.name+"-netpol-"+ns+"-"+np.Name, np.args(ns), parent, k8s, after); err != nil {
 				return err
 			}
@@ -256,20 +256,21 @@ func servicesOn(svcs []config.Service, t config.Tier) []config.Service {
 	return out
 }
 
-// serviceAccount gives a service its account; with awsAccess, an IRSA role granting those actions.
-// Pods do not mount an API token unless their manifest asks: the services do not call the API.
+// serviceAccount gives a service its account and, always, an IRSA role (ServiceStatements says what
+// it may do; with nothing to grant it has no policy, and app pipelines still find one role per
+// service). Pods do not mount an API token unless their manifest asks: the services do not call the API.
 func serviceAccount(ctx *pulumi.Context, c *Cluster, s config.Service, ns string, opts ...pulumi.ResourceOption) error {
-	ann := pulumi.StringMap{}
-	if len(s.AWSAccess) > 0 {
-		policy := doc(statement{Sid: "ServiceAccess", Effect: "Allow", Action: s.AWSAccess, Resource: "*"}).String()
-		role, err := c.ServiceAccountRole(ctx, "sa-"+s.Name, ns, s.Name, nil, pulumi.String(policy))
-		if err != nil {
-			return err
-		}
-		ann["eks.amazonaws.com/role-arn"] = role.Arn
+	var inline pulumi.StringInput
+	if stmts := ServiceStatements(c.args.Env.Partition, c.args.Env.Region, c.args.Env.AccountID, ctx.Stack(), s); len(stmts) > 0 {
+		inline = pulumi.String(doc(stmts...).String())
 	}
-	_, err := corev1.NewServiceAccount(ctx, c.name+"-sa-"+s.Name, &corev1.ServiceAccountArgs{
-		Metadata:                     &metav1.ObjectMetaArgs{Name: pulumi.String(s.Name), Namespace: pulumi.String(ns), Annotations: ann},
+	role, err := c.ServiceAccountRole(ctx, "sa-"+s.Name, ns, s.Name, nil, inline)
+	if err != nil {
+		return err
+	}
+	_, err = corev1.NewServiceAccount(ctx, c.name+"-sa-"+s.Name, &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(s.Name), Namespace: pulumi.String(ns),
+			Annotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": role.Arn}},
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, opts...)...)
 	c.ServiceAccounts[s.Name] = ns + "/" + s.Name
@@ -320,6 +321,8 @@ type netPeer struct {
 	Namespace string
 	Pods      map[string]string
 	CIDR      string
+	// Except are ranges inside CIDR the peer leaves out.
+	Except []string
 }
 
 type netPort struct {
@@ -362,7 +365,7 @@ func portsOf(svcs []config.Service) []int {
 
 // policiesFor is a workload namespace's network policies: deny everything, then allow the flows the
 // platform needs.
-func policiesFor(t config.Tier, svcs []config.Service, cidrs map[network.Role][]string) []NetPolicy {
+func policiesFor(t config.Tier, svcs []config.Service, cidrs map[network.Role][]string, vpcCIDR string) []NetPolicy {
 	mine := servicesOn(svcs, t)
 	ports := portsOf(mine)
 	ns := string(t)
@@ -405,38 +408,12 @@ func policiesFor(t config.Tier, svcs []config.Service, cidrs map[network.Role][]
 		out = append(out, NetPolicy{Name: "allow-same-tier-egress", Types: []string{"Egress"},
 			Egress: []netRule{{Peers: []netPeer{{Namespace: ns}}, Ports: tcp(ports...)}}})
 	}
-	var db, cache bool
-	var aws []string
-	for _, s := range mine {
-		db, cache = db || s.Database, cache || s.Cache
-		if len(s.AWSAccess) > 0 {
-			aws = append(aws, s.Name)
-		}
-	}
-	if db {
-		out = append(out, NetPolicy{Name: "allow-postgres", Types: []string{"Egress"},
-			Egress: []netRule{{Peers: []netPeer{{Namespace: NamespaceData}}, Ports: tcp(PostgresPort)}}})
-	}
-	if cache {
-		var data []netPeer
-		for _, c := range cidrs[network.RoleData] {
-			data = append(data, netPeer{CIDR: c})
-		}
-		out = append(out, NetPolicy{Name: "allow-redis", Types: []string{"Egress"}, Egress: []netRule{{Peers: data, Ports: tcp(RedisPort)}}})
-	}
 	out = append(out, NetPolicy{Name: "allow-telemetry", Types: []string{"Egress"},
 		Egress: []netRule{{Peers: []netPeer{{Namespace: NamespaceMonitoring}}, Ports: tcp(OTLPGRPCPort, OTLPHTTPPort)}}})
-	// STS (IRSA) and the other AWS APIs answer on the VPC's interface endpoints.
-	var private []netPeer
-	for _, c := range cidrs[network.RolePrivate] {
-		private = append(private, netPeer{CIDR: c})
-	}
-	out = append(out, NetPolicy{Name: "allow-aws-endpoints", Types: []string{"Egress"}, Egress: []netRule{{Peers: private, Ports: tcp(HTTPSPort)}}})
-	// Services with AWS access may also reach regional APIs without an interface endpoint (S3's
-	// gateway endpoint routes to public S3 addresses).
-	for _, name := range aws {
-		out = append(out, NetPolicy{Name: "allow-aws-apis-" + name, Types: []string{"Egress"}, Pods: map[string]string{LabelService: name},
-			Egress: []netRule{{Peers: []netPeer{{CIDR: "0.0.0.0/0"}}, Ports: tcp(HTTPSPort)}}})
+	for _, s := range mine {
+		if np, ok := serviceEgress(s, cidrs, vpcCIDR); ok {
+			out = append(out, np)
+		}
 	}
 	return out
 }
@@ -446,7 +423,11 @@ func (p NetPolicy) args(ns string) *networkingv1.NetworkPolicyArgs {
 		var out networkingv1.NetworkPolicyPeerArray
 		for _, p := range ps {
 			if p.CIDR != "" {
-				out = append(out, &networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(p.CIDR)}})
+				block := &networkingv1.IPBlockArgs{Cidr: pulumi.String(p.CIDR)}
+				if len(p.Except) > 0 {
+					block.Except = pulumi.ToStringArray(p.Except)
+				}
+				out = append(out, &networkingv1.NetworkPolicyPeerArgs{IpBlock: block})
 				continue
 			}
 			peer := &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{

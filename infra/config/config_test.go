@@ -127,10 +127,11 @@ func TestBadValues(t *testing.T) {
 		{"service port duplicate", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100}, {"name": "b", "tier": "business", "port": 8100}]`}, "", "services[1].port", field.ErrorTypeInvalid, `service "a"`},
 		{"service database type", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "database": "yes"}]`}, "", "services[0].database", field.ErrorTypeInvalid, `"yes"`},
 		{"service cache type", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "cache": 1}]`}, "", "services[0].cache", field.ErrorTypeInvalid, "1"},
-		{"service awsAccess wildcard", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": ["*"]}]`}, "", "services[0].awsAccess[0]", field.ErrorTypeForbidden, `"*"`},
-		{"service awsAccess iam", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": ["iam:PassRole"]}]`}, "", "services[0].awsAccess[0]", field.ErrorTypeForbidden, `"iam:PassRole"`},
-		{"service awsAccess shape", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": ["s3 GetObject"]}]`}, "", "services[0].awsAccess[0]", field.ErrorTypeInvalid, `"s3 GetObject"`},
+		{"service awsAccess wildcard", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": [{"actions": ["*"], "resources": ["arn:aws-cn:s3:::media/*"]}]}]`}, "", "services[0].awsAccess[0].actions[0]", field.ErrorTypeForbidden, `"*"`},
+		{"service awsAccess iam", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": [{"actions": ["iam:PassRole"], "resources": ["arn:aws-cn:iam::123456789012:role/x"]}]}]`}, "", "services[0].awsAccess[0].actions[0]", field.ErrorTypeForbidden, `"iam:PassRole"`},
+		{"service awsAccess shape", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": [{"actions": ["s3 GetObject"], "resources": ["arn:aws-cn:s3:::media/*"]}]}]`}, "", "services[0].awsAccess[0].actions[0]", field.ErrorTypeInvalid, `"s3 GetObject"`},
 		{"service awsAccess type", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": "s3:GetObject"}]`}, "", "services[0].awsAccess", field.ErrorTypeInvalid, `"s3:GetObject"`},
+		{"service awsAccess old shape", map[string]string{KeyServices: `[{"name": "a", "tier": "business", "port": 8100, "awsAccess": ["s3:GetObject"]}]`}, "", "services[0].awsAccess[0]", field.ErrorTypeInvalid, `"s3:GetObject"`},
 		{"unknown key", map[string]string{"nodePool": `{}`}, "", "suoke-platform:nodePool", field.ErrorTypeInvalid, "did you mean suoke-platform:nodePools?"},
 	}
 	for _, c := range cases {

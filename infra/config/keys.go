@@ -50,6 +50,14 @@ const (
 	FieldDatabase  = "database"
 	FieldCacheUse  = "cache"
 	FieldAWSAccess = "awsAccess"
+	FieldEgress    = "egress"
+
+	// Fields of an awsAccess statement and of an egress rule.
+	FieldActions   = "actions"
+	FieldResources = "resources"
+	FieldCIDRs     = "cidrs"
+	FieldPorts     = "ports"
+	FieldProtocol  = "protocol"
 )
 
 // KeySpec declares one config key: the Pulumi.yaml `config:` block and the README's config reference
@@ -106,7 +114,18 @@ func servicesJSON(svcs []Service) []any {
 		m := map[string]any{FieldName: s.Name, FieldTier: string(s.Tier), FieldSLO: string(s.SLO), FieldPort: s.Port,
 			FieldDatabase: s.Database, FieldCacheUse: s.Cache}
 		if len(s.AWSAccess) > 0 {
-			m[FieldAWSAccess] = s.AWSAccess
+			var grants []any
+			for _, g := range s.AWSAccess {
+				grants = append(grants, map[string]any{FieldActions: g.Actions, FieldResources: g.Resources})
+			}
+			m[FieldAWSAccess] = grants
+		}
+		if len(s.Egress) > 0 {
+			var rules []any
+			for _, e := range s.Egress {
+				rules = append(rules, map[string]any{FieldCIDRs: e.CIDRs, FieldPorts: e.Ports, FieldProtocol: e.Protocol})
+			}
+			m[FieldEgress] = rules
 		}
 		out = append(out, m)
 	}

@@ -219,6 +219,19 @@ func (d *decoder) strings(path *field.Path, m map[string]json.RawMessage, key st
 	*dst = s
 }
 
+func (d *decoder) ints(path *field.Path, m map[string]json.RawMessage, key string, dst *[]int) {
+	raw, ok := m[key]
+	if !ok {
+		return
+	}
+	var n []int
+	if err := json.Unmarshal(raw, &n); err != nil {
+		d.errs = append(d.errs, field.Invalid(path.Child(key), rawValue(raw), "must be a list of integers"))
+		return
+	}
+	*dst = n
+}
+
 // rawValue shows a JSON value as the user wrote it, unquoting strings.
 func rawValue(raw json.RawMessage) string {
 	var s string
@@ -282,7 +295,7 @@ func (d *decoder) cache(path *field.Path, raw string, c *Cache) {
 	d.string(path, m, FieldEngineVersion, &c.EngineVersion)
 }
 
-var serviceFields = []string{FieldName, FieldTier, FieldSLO, FieldPort, FieldDatabase, FieldCacheUse, FieldAWSAccess}
+var serviceFields = []string{FieldName, FieldTier, FieldSLO, FieldPort, FieldDatabase, FieldCacheUse, FieldAWSAccess, FieldEgress}
 
 // list decodes a JSON list of objects whose fields are in allowed, one item at a time. A list
 // replaces the default whole: merging item by item would be ambiguous.
@@ -312,7 +325,12 @@ func (d *decoder) services(path *field.Path, raw string) []Service {
 		d.int(p, m, FieldPort, &s.Port)
 		d.bool(p, m, FieldDatabase, &s.Database)
 		d.bool(p, m, FieldCacheUse, &s.Cache)
-		d.strings(p, m, FieldAWSAccess, &s.AWSAccess)
+		if raw, ok := m[FieldAWSAccess]; ok {
+			s.AWSAccess = d.grants(p.Child(FieldAWSAccess), raw)
+		}
+		if raw, ok := m[FieldEgress]; ok {
+			s.Egress = d.egress(p.Child(FieldEgress), raw)
+		}
 		s.Tier, s.SLO = Tier(tier), SLOClass(slo)
 		if s.SLO == "" {
 			s.SLO = SLOSupport

@@ -38,7 +38,7 @@ func coreSection() section {
 			{KeyFlowLogRetentionDays, "integer", "Retention of the VPC flow log group, a CloudWatch Logs retention value of at least logRetentionMinimumDays (e.g. 180, 365).", DefaultFlowLogRetentionDays},
 			{KeyNodePools, "object", "Node pools keyed by tier (gateway, agents, business, database, monitoring): {min, desired, max, vcpu, memoryGiB, arch, instanceType, reason}. Database counts are per AZ. Keys given merge over the sizing plan.", nodePoolsJSON(DefaultNodePools())},
 			{KeyCache, "object", "ElastiCache: {nodes, vcpu, memoryGiB, nodeType, engine (redis|valkey), engineVersion}. Keys given merge over the default.", cacheJSON(DefaultCache())},
-			{KeyServices, "array", "The workloads: [{name, tier, slo (core|agent|support), port, database, cache, awsAccess}]. A value replaces the whole list.", servicesJSON(DefaultServices())},
+			{KeyServices, "array", "The workloads: [{name, tier, slo (core|agent|support), port, database, cache, awsAccess, egress}]. Each gets an IAM role; with cache, elasticache:Connect on the replication group and its own Redis user only. awsAccess: IAM statements [{actions, resources}], resources named by ARN in the stack's partition (arn:aws-cn: in China), none covering a whole service, no wildcard actions on s3 or kms, no iam actions, no platform backup bucket. egress: what its pods may reach outside the VPC, [{cidrs, ports, protocol (TCP or UDP, default TCP)}], e.g. a model API's published ranges on 443; its network policies allow only that, DNS, its PostgreSQL and Redis, and the AWS endpoints when it uses AWS. A value replaces the whole list.", servicesJSON(DefaultServices())},
 		},
 		decode: decodeCore,
 		validate: []func(*Platform) field.ErrorList{

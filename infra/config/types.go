@@ -152,8 +152,12 @@ type Service struct {
 	Database bool
 	// Cache: the service uses Redis.
 	Cache bool
-	// AWSAccess lists IAM actions its role grants (empty: the service gets no AWS role).
-	AWSAccess []string
+	// AWSAccess are the IAM statements its role grants beyond Redis (access.go): each names its
+	// actions and the resources they act on. Every service gets a role, with or without them.
+	AWSAccess []AWSGrant
+	// Egress is what the service may reach outside the VPC (access.go); the network policies allow
+	// it nothing else there.
+	Egress []EgressRule
 }
 
 // Platform is the whole typed stack configuration.

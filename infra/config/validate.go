@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -244,9 +243,6 @@ func validateCache(p *Platform) field.ErrorList {
 	return errs
 }
 
-// awsActionPattern is an IAM action, "service:Action" with an optional trailing wildcard.
-var awsActionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+\*?$`)
-
 func validateServices(p *Platform) field.ErrorList {
 	var errs field.ErrorList
 	path := field.NewPath(KeyServices)
@@ -279,15 +275,7 @@ func validateServices(p *Platform) field.ErrorList {
 			errs = append(errs, field.Invalid(sp.Child(FieldPort), s.Port, fmt.Sprintf("already used by service %q", other)))
 		}
 		ports[s.Port] = s.Name
-		for j, a := range s.AWSAccess {
-			ap := sp.Child(FieldAWSAccess).Index(j)
-			switch {
-			case a == "*" || strings.HasPrefix(a, "*") || strings.HasPrefix(a, "iam:"):
-				errs = append(errs, field.Forbidden(ap, fmt.Sprintf("%q: a service may not hold wildcard-service or IAM permissions", a)))
-			case !awsActionPattern.MatchString(a):
-				errs = append(errs, field.Invalid(ap, a, `must be an IAM action such as "s3:GetObject"`))
-			}
-		}
+		errs = append(errs, validateServiceAccess(p, sp, s)...)
 	}
 	return errs
 }
