@@ -212,6 +212,26 @@ func validateResource(p *Platform, path *field.Path, r string) field.ErrorList {
 	return nil
 }
 
+// notEgress are IPv4 ranges an egress rule may not name, with why. Link-local holds the instance
+// metadata service (169.254.169.254: the node role's credentials) and the VPC's own DNS and time
+// services; the other special ranges route nowhere useful. EKS gives Services addresses from
+// 10.100.0.0/16 or 172.20.0.0/16 when the cluster names no serviceIpv4Cidr (this program names none):
+// EKS API KubernetesNetworkConfigRequest, serviceIpv4Cidr, docs.amazonaws.cn/eks/latest/APIReference/
+// API_KubernetesNetworkConfigRequest.html, read 2026-12-03; an ipBlock there would not match the
+// pods behind a Service, and in-cluster flows have their own policies.
+var notEgress = []struct {
+	prefix netip.Prefix
+	why    string
+}{
+	{netip.MustParsePrefix("169.254.0.0/16"), "is link-local: the instance metadata service (node credentials) and the VPC's DNS and time services"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "is loopback"},
+	{netip.MustParsePrefix("0.0.0.0/8"), `is "this network"`},
+	{netip.MustParsePrefix("224.0.0.0/4"), "is multicast"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "is reserved"},
+	{netip.MustParsePrefix("10.100.0.0/16"), "overlaps an EKS Service address range (10.100.0.0/16): in-cluster flows have their own policies"},
+	{netip.MustParsePrefix("172.20.0.0/16"), "overlaps an EKS Service address range (172.20.0.0/16): in-cluster flows have their own policies"},
+}
+
 // minEgressBits is the widest egress CIDR accepted: a /8 is already 16 million addresses; wider
 // ranges (0.0.0.0/0 above all) are "anywhere" with extra steps.
 const minEgressBits = 8
@@ -237,6 +257,13 @@ func validateEgress(p *Platform, path *field.Path, e EgressRule) field.ErrorList
 			errs = append(errs, field.Forbidden(ip, fmt.Sprintf("%q is wider than /%d: name the destination's ranges", c, minEgressBits)))
 		case vpcErr == nil && pfx.Overlaps(vpc):
 			errs = append(errs, field.Invalid(ip, c, fmt.Sprintf("overlaps the VPC %s: egress names destinations outside it; in-VPC flows have their own policies", p.VPCCIDR)))
+		default:
+			for _, n := range notEgress {
+				if pfx.Overlaps(n.prefix) {
+					errs = append(errs, field.Forbidden(ip, fmt.Sprintf("%q %s", c, n.why)))
+					break
+				}
+			}
 		}
 	}
 	pp := path.Child(FieldPorts)
