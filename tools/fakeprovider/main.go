@@ -14,7 +14,11 @@
 //     cannot change in place).
 //   - Create/Update: a deterministic ID and outputs, from the same source as the offline plan's mocks
 //     (infra/plan.Answer); Update keeps the ID and raises a launch template's version.
-//   - Read: the state as recorded (nothing drifts unless FAKEPROVIDER_DRIFT names a URN).
+//   - Read: the state as recorded: nothing drifts, unless FAKEPROVIDER_DRIFT names the resource's
+//     type, whose inputs and outputs then come back with a tag the program did not set (a change made
+//     outside Pulumi, which refresh records and the next preview undoes).
+//   - FAKEPROVIDER_UNSTABLE naming a type makes Check add an input that changes with every call, as a
+//     program input derived from the clock would (so tests can show their idempotency check fails).
 //   - Invoke: infra/plan's mocks answer it (plan.Mocks.Call), for the configured region.
 //
 // Every call is appended as one JSON line to the file FAKEPROVIDER_LOG names (when set), with its
@@ -267,6 +271,14 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 		}
 	}
 	p.log(Call{Method: "Check", URN: req.GetUrn(), Type: typ}, start, nil)
+	if typ != "" && typ == os.Getenv("FAKEPROVIDER_UNSTABLE") {
+		news["unstable"] = resource.NewStringProperty(time.Now().Format(time.RFC3339Nano))
+		out, err := plugin.MarshalProperties(news, marshal)
+		if err != nil {
+			return nil, err
+		}
+		return &pulumirpc.CheckResponse{Inputs: out, Failures: failures}, nil
+	}
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: failures}, nil
 }
 
@@ -393,6 +405,25 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	start := time.Now()
 	typ := typeOf(req.GetUrn(), req.GetType())
 	p.log(Call{Method: "Read", URN: req.GetUrn(), Type: typ, ID: req.GetId()}, start, nil)
+	if typ != "" && typ == os.Getenv("FAKEPROVIDER_DRIFT") {
+		var drifted [2]*structpb.Struct
+		for i, s := range []*structpb.Struct{req.GetProperties(), req.GetInputs()} {
+			m, err := props(s)
+			if err != nil {
+				return nil, err
+			}
+			tags := resource.PropertyMap{}
+			if t, ok := m["tags"]; ok && t.IsObject() {
+				tags = t.ObjectValue().Copy()
+			}
+			tags["changed-outside-pulumi"] = resource.NewStringProperty("true")
+			m["tags"] = resource.NewObjectProperty(tags)
+			if drifted[i], err = plugin.MarshalProperties(m, marshal); err != nil {
+				return nil, err
+			}
+		}
+		return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: drifted[0], Inputs: drifted[1]}, nil
+	}
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
 }
 
