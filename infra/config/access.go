@@ -104,9 +104,11 @@ var (
 	// docs.amazonaws.cn, read 2026-12-03).
 	actionService = regexp.MustCompile(`^[a-z0-9-]+$`)
 	actionName    = regexp.MustCompile(`^[A-Za-z0-9]*\*?$`)
-	// backupBucket matches the platform's backup buckets (BackupBucketName): the PostgreSQL archive
-	// and the Velero backups live there, whatever the family, account or region.
-	backupBucket = regexp.MustCompile(`^suoke-[a-z]+-backup-`)
+	// platformBucket matches the buckets the platform keeps for itself: the backup buckets
+	// (BackupBucketName: the PostgreSQL archive and the Velero backups, and their access logs),
+	// whatever the family, account or region, and the suoke-platform-* buckets (CloudTrail and AWS
+	// Config, the ALB and application logs, the traces).
+	platformBucket = regexp.MustCompile(`^(suoke-[a-z]+-backup-|suoke-platform-)`)
 )
 
 // noWildcardActions are the services on which an action wildcard is refused, even a prefix such as
@@ -196,8 +198,8 @@ func validateResource(p *Platform, path *field.Path, r string) field.ErrorList {
 			return field.ErrorList{field.Invalid(path, r, fmt.Sprintf("an S3 ARN has no region or account: arn:%s:s3:::<bucket>/<prefix>/*", part))}
 		case hasWildcard(bucket):
 			return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q: the bucket must be named, not matched (a pattern can match the platform's own buckets)", r))}
-		case backupBucket.MatchString(bucket):
-			return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q is a platform backup bucket (PostgreSQL archive, Velero): no service reads or writes it", r))}
+		case platformBucket.MatchString(bucket):
+			return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q is a platform bucket (backups, audit, logs, traces): no service reads or writes it", r))}
 		}
 	case "kms":
 		if hasWildcard(res) {
