@@ -352,3 +352,24 @@ func metadata(inputs map[string]any, field string) string {
 	v, _ := m[field].(string)
 	return v
 }
+
+// TestProdNeedsItsPair: prod reads its DR pair's record before registering anything, so its first
+// preview or up stops, naming the pair, until the prod-dr stack exists in the backend
+// (docs/runbooks/disaster-recovery.md: create the empty prod-dr stack first).
+func TestProdNeedsItsPair(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.phase("preview")
+	s := e.stack(ctx, "prod")
+	setSecrets(ctx, t, e, s)
+	_, err := s.Preview(ctx)
+	if err == nil {
+		t.Fatal("prod previews without its pair stack prod-dr in the backend")
+	}
+	if !strings.Contains(err.Error(), "prod-dr") {
+		t.Fatalf("prod's preview without prod-dr fails without naming it:\n%v", err)
+	}
+	if creates := Calls(e.calls(), "Create"); len(creates) > 0 {
+		t.Errorf("prod's preview without its pair planned %d creates before stopping", len(creates))
+	}
+}
