@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"math"
+	"net/netip"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -94,6 +95,33 @@ func checkAccepted(t *testing.T, name, value string, p *config.Platform) {
 	}
 	if h := p.WALHeadroomHours(); math.IsNaN(h) || math.IsInf(h, 0) || h < 0 {
 		fail("the WAL headroom is %v hours", h)
+	}
+	for _, s := range p.Services {
+		for _, g := range s.AWSAccess {
+			if len(g.Actions) == 0 || len(g.Resources) == 0 {
+				fail("service %s has a statement without actions or resources", s.Name)
+			}
+			for _, a := range g.Actions {
+				svc, _, _ := strings.Cut(a, ":")
+				if strings.HasPrefix(a, "*") || svc == "iam" || ((svc == "s3" || svc == "kms") && strings.Contains(a, "*")) {
+					fail("service %s is granted %q", s.Name, a)
+				}
+			}
+			for _, r := range g.Resources {
+				if !strings.HasPrefix(r, "arn:"+p.Region.Partition+":") {
+					fail("service %s is granted resource %q outside partition %s", s.Name, r, p.Region.Partition)
+				}
+			}
+		}
+		vpc := netip.MustParsePrefix(p.VPCCIDR)
+		for _, e := range s.Egress {
+			for _, c := range e.CIDRs {
+				pfx, err := netip.ParsePrefix(c)
+				if err != nil || pfx.Bits() < 8 || pfx.Overlaps(vpc) {
+					fail("service %s may reach %q", s.Name, c)
+				}
+			}
+		}
 	}
 	p.PostgresTopology("123456789012")
 	p.BackupTopology("123456789012")
