@@ -164,8 +164,13 @@ func validateAction(path *field.Path, a string) field.ErrorList {
 	case hasWildcard(name) && contains(noWildcardActions, svc):
 		return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q: no wildcard actions on %s, where a prefix also grants policy, ACL and version actions: name each action", a, svc))}
 	}
-	if why, derived := derivedActions[strings.ToLower(a)]; derived {
-		return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q %s", a, why))}
+	// A prefix wildcard (elasticache:Conn*) grants the derived action too; IAM matches action names
+	// without regard to case.
+	stem := strings.ToLower(strings.TrimSuffix(a, "*"))
+	for derived, why := range derivedActions {
+		if stem == derived || (strings.HasSuffix(a, "*") && strings.HasPrefix(derived, stem)) {
+			return field.ErrorList{field.Forbidden(path, fmt.Sprintf("%q covers %s, which %s", a, derived, why))}
+		}
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ func TestAWSAccessRules(t *testing.T) {
 		{"action sqs:*", grant(`["sqs:*"]`, `["arn:aws-cn:sqs:cn-northwest-1:123456789012:jobs"]`), at("actions[0]"), field.ErrorTypeForbidden, `"sqs:*" grants every action of sqs`},
 		{"action not service:name", grant(`["GetObject"]`, ok), at("actions[0]"), field.ErrorTypeInvalid, `"GetObject"`},
 		{"action inner wildcard", grant(`["s3:Get*Acl"]`, ok), at("actions[0]"), field.ErrorTypeInvalid, `"s3:Get*Acl"`},
+		{"action derived by prefix", grant(`["elasticache:Conn*"]`, `["arn:aws-cn:elasticache:cn-northwest-1:123456789012:user:test-other"]`), at("actions[0]"), field.ErrorTypeForbidden, `"elasticache:Conn*" covers elasticache:connect`},
 		{"action derived", grant(`["elasticache:Connect"]`, `["arn:aws-cn:elasticache:cn-northwest-1:123456789012:user:suoke-test-other"]`), at("actions[0]"), field.ErrorTypeForbidden, "own Redis user"},
 		// Resources.
 		{"no resources", grant(act, `[]`), at("resources"), field.ErrorTypeRequired, "arn:aws-cn:s3:::"},
