@@ -130,3 +130,23 @@ func TestWildcardAWSAccessFailsThePlan(t *testing.T) {
 	assert.Contains(t, err.Error(), `services[5].awsAccess[0].actions[0]: Forbidden: "s3:*"`)
 	assert.Contains(t, err.Error(), `services[5].awsAccess[0].resources[0]: Forbidden: "*"`)
 }
+
+// TestRedisConnectFollowsThePartition: the same service in a global-region stack names the aws
+// partition, its region and the same account; nothing of aws-cn remains in any service's policy.
+func TestRedisConnectFollowsThePartition(t *testing.T) {
+	g := record(t, global)
+	pol := byName(g, "aws:iam/rolePolicy:RolePolicy", "cluster-sa-xiaoai")
+	require.NotNil(t, pol)
+	var d policyDoc
+	require.NoError(t, json.Unmarshal([]byte(pol.Inputs["policy"].(string)), &d))
+	require.Len(t, d.Statement, 1)
+	assert.ElementsMatch(t, []string{
+		"arn:aws:elasticache:us-east-1:123456789012:replicationgroup:suoke-staging",
+		"arn:aws:elasticache:us-east-1:123456789012:user:staging-xiaoai",
+	}, strs(d.Statement[0].Resource))
+	for _, s := range theServices {
+		if r := byName(g, "aws:iam/rolePolicy:RolePolicy", "cluster-sa-"+s.name); r != nil {
+			assert.NotContains(t, r.Inputs["policy"], "aws-cn", s.name)
+		}
+	}
+}
