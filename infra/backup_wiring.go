@@ -80,9 +80,7 @@ func deployBackup(ctx *pulumi.Context, cfg *config.Platform, env, drEnv *identit
 			Provider:     cl.Provider,
 			Namespace:    NamespaceVelero,
 			TrustPolicy:  cl.TrustPolicyFor(NamespaceVelero, backup.VeleroServiceAcct),
-			Chart:        cl.Registries.Chart(backup.VeleroChartRepo, backup.VeleroChart, backup.VeleroChartVersion),
-			Image:        cl.Registries.Image(backup.VeleroImage),
-			PluginImage:  cl.Registries.Image(backup.VeleroPluginImage),
+			Registries:   cl.Registries,
 			NodeSelector: mon.NodeSelector,
 			Tolerations:  tolerations,
 			// No DependsOn on the cluster component: that waits on whichever of its children exist at

@@ -10,6 +10,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // deployCluster builds the EKS cluster on the network. The registries are resolved here, once, for
@@ -58,9 +59,9 @@ func withCluster(outs Outputs, cl *cluster.Cluster) Outputs {
 	outs["registries"] = pulumi.Map{
 		"mode":    pulumi.String(string(cl.Registries.EffectiveMode())),
 		"mirror":  pulumi.String(cl.Registries.MirrorHost()),
-		"allowed": pulumi.ToStringArray(cl.Registries.Allowed()),
+		"allowed": pulumi.ToStringArray(cl.Registries.Allowed(cl.Images())),
 	}.ToMapOutput()
-	outs["mirrorList"] = pulumi.ToOutput(plainJSON(cl.Registries.MirrorList()))
+	outs["mirrorList"] = pulumi.ToOutput(plainJSON(cl.Registries.MirrorList(pins.Charts, cl.Images())))
 	outs["capacity"] = pulumi.ToOutput(plainJSON(cl.Capacity()))
 	return outs
 }

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -38,6 +39,15 @@ type admissionWebhook struct {
 //     validatingwebhookconfiguration.yaml: backups, clusters, scheduledbackups, databases, poolers.
 //   - kube-prometheus-stack: the operator's admission webhooks match prometheusrules only
 //     (templates/prometheus-operator/admission-webhooks/).
+//
+// cmd/render lists every webhook the pinned charts install with the program's values; on all three
+// stacks (2026-12-03) that is these, Ignore-policy ones (mpod, kube-prometheus-stack 88.5.3's
+// three), and three more fail-closed pod webhooks of the load balancer controller that gate only
+// opt-in namespaces and pods (labelGatedWebhooks, below).
+//
+// labelGatedWebhooks are fail-closed webhooks on pod CREATE that admit only namespaces or pods
+// carrying an opt-in label (aws-load-balancer-controller 3.5.0 templates/webhook.yaml): while the
+// controller is not Ready they would refuse every such pod. The program labels nothing so.
 var webhooks = []admissionWebhook{
 	{name: "mservice.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"core"}, kinds: []string{"Service"}, everyRelease: true,
 		off: func(v map[string]any) bool { on, set := v["enableServiceMutatorWebhook"].(bool); return set && !on }},
@@ -46,6 +56,12 @@ var webhooks = []admissionWebhook{
 	{name: "webhook.cert-manager.io", chart: "cert-manager", groups: []string{"cert-manager.io", "acme.cert-manager.io"}},
 	{name: "v*.cnpg.io", chart: "cloudnative-pg", groups: []string{"postgresql.cnpg.io"}, kinds: []string{"Backup", "Cluster", "ScheduledBackup", "Database", "Pooler"}},
 	{name: "prometheusrulevalidate/mutate.monitoring.coreos.com", chart: "kube-prometheus-stack", groups: []string{"monitoring.coreos.com"}, kinds: []string{"PrometheusRule"}},
+}
+
+var labelGatedWebhooks = map[string]string{
+	"quicid.elbv2.k8s.aws":                       "elbv2.k8s.aws/quic-server-id-inject",
+	"alb-target-control.namespace.elbv2.k8s.aws": "elbv2.k8s.aws/alb-target-control-agent-injection",
+	"alb-target-control.object.elbv2.k8s.aws":    "elbv2.k8s.aws/alb-target-control-agent-inject",
 }
 
 // servicelessCharts create no Service: the CRD-only chart.
@@ -189,4 +205,23 @@ func withValues(r plan.Resource, edit func(values map[string]any)) map[string]an
 	}
 	inputs["values"] = values
 	return inputs
+}
+
+// TestLabelGatedPodWebhooksGateNothing: no object of any stack (namespaces, pod templates, chart
+// values that label them) carries a label that opts into the load balancer controller's
+// fail-closed pod webhooks, so they admit no pod the platform creates.
+func TestLabelGatedPodWebhooksGateNothing(t *testing.T) {
+	for _, s := range stacks(t) {
+		g, _ := record(t, s)
+		for _, r := range g.Resources {
+			if !strings.HasPrefix(r.Type, "kubernetes:") {
+				continue
+			}
+			raw, err := json.Marshal(r.Inputs)
+			require.NoError(t, err)
+			for hook, label := range labelGatedWebhooks {
+				assert.NotContains(t, string(raw), label, "%s: %s opts into %s", s, r.Name, hook)
+			}
+		}
+	}
 }

@@ -71,3 +71,20 @@ func ClusterVersions() []ClusterVersion { return append([]ClusterVersion(nil), c
 
 // ClusterVersionsSource is where ClusterVersions was read.
 func ClusterVersionsSource() Source { return eksVersionCalendar }
+
+// containerImageAccounts are the AWS accounts whose in-region ECR registry serves AWS's own EKS
+// images (the load balancer controller's among them) in the China regions, where public.ecr.aws is
+// not the source: EKS User Guide "View Amazon container image registries for Amazon EKS add-ons"
+// on docs.amazonaws.cn, and the controller's own e2e scripts; elsewhere the image comes from
+// public.ecr.aws.
+var containerImageAccounts = map[string]string{"cn-north-1": "918309763551", "cn-northwest-1": "961992271922"}
+
+// ContainerImageRegistry is the in-region ECR registry that serves AWS's EKS images in a region, or
+// "" where they come from public.ecr.aws.
+func ContainerImageRegistry(region, dnsSuffix string) string {
+	acct, ok := containerImageAccounts[region]
+	if !ok {
+		return ""
+	}
+	return acct + ".dkr.ecr." + region + "." + dnsSuffix
+}

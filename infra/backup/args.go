@@ -31,23 +31,15 @@ type VeleroArgs struct {
 	Namespace string
 	// TrustPolicy lets only Velero's service account assume its role (IRSA).
 	TrustPolicy pulumi.StringInput
-	Chart       config.ChartRef
-	// Image and PluginImage are the Velero server and AWS plugin images, through the registries.
-	Image, PluginImage string
-	NodeSelector       map[string]string
-	Tolerations        []map[string]string
-	DependsOn          []pulumi.Resource
+	// Registries turn the pinned chart and images into what the cluster pulls.
+	Registries   config.Registries
+	NodeSelector map[string]string
+	Tolerations  []map[string]string
+	DependsOn    []pulumi.Resource
 }
 
-// Velero's pinned versions (vmware-tanzu/helm-charts chart "velero" 12.1.0, appVersion 1.18.1; the
-// AWS plugin v1.14.x is the pair documented for Velero 1.18, v1.14.4 of 2026-09-28 the latest with CVE
-// fixes: velero-io/velero discussion #10563, read 2026-11-25).
+// Velero's service account, and the tags that say what a bucket holds.
 const (
-	VeleroChartRepo     = "https://vmware-tanzu.github.io/helm-charts"
-	VeleroChart         = "velero"
-	VeleroChartVersion  = "12.1.0"
-	VeleroImage         = "docker.io/velero/velero:v1.18.1"
-	VeleroPluginImage   = "docker.io/velero/velero-plugin-for-aws:v1.14.4"
 	VeleroServiceAcct   = "velero"
 	bucketRoleTagKey    = "suoke.life/bucket-role"
 	bucketRoleBackups   = "backups"
@@ -89,8 +81,8 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 		if v.TrustPolicy == nil {
 			errs = append(errs, field.Required(vp.Child("trustPolicy"), "an IRSA trust policy for Velero's service account"))
 		}
-		if v.Chart.Version == "" {
-			errs = append(errs, field.Required(vp.Child("chart").Child("version"), "charts are pinned"))
+		if !v.Registries.Resolved() {
+			errs = append(errs, field.Required(vp.Child("registries"), "registries resolved for the stack's account"))
 		}
 	}
 	return errs

@@ -1,13 +1,14 @@
 package backup
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/pins"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
 // veleroValues are the chart values we set, typed; everything else keeps the chart's defaults.
@@ -69,13 +70,10 @@ type resources struct {
 // VeleroRequests is what Velero asks of the monitoring pool (one replica).
 var VeleroRequests = map[string]string{"cpu": "100m", "memory": "256Mi"}
 
-// splitImage splits "host/path:tag" into repository and tag.
-func splitImage(ref string) imageValues {
-	i := strings.LastIndex(ref, ":")
-	if i < 0 || strings.Contains(ref[i:], "/") {
-		return imageValues{Repository: ref, Tag: "latest"}
-	}
-	return imageValues{Repository: ref[:i], Tag: ref[i+1:]}
+// image is a pinned image through the registries, as the chart's repository and tag.
+func image(reg config.Registries, key string) imageValues {
+	ref := config.ParseImage(reg.Image(pins.Ref(key)))
+	return imageValues{Repository: ref.Repository(), Tag: ref.Tag()}
 }
 
 // velero installs Velero backing up every namespace's objects to the stack's backup bucket. Volumes
@@ -114,8 +112,8 @@ func (b *builder) velero() error {
 
 	values := role.Arn.ApplyT(func(arn string) (map[string]any, error) {
 		vals := veleroValues{
-			Image:          splitImage(v.Image),
-			InitContainers: []initContainer{{Name: "velero-plugin-for-aws", Image: v.PluginImage, VolumeMounts: []map[string]string{{"mountPath": "/target", "name": "plugins"}}}},
+			Image:          image(v.Registries, pins.ImageVelero),
+			InitContainers: []initContainer{{Name: "velero-plugin-for-aws", Image: v.Registries.Image(pins.Ref(pins.ImageVeleroPluginAWS)), VolumeMounts: []map[string]string{{"mountPath": "/target", "name": "plugins"}}}},
 			Configuration: veleroConfiguration{
 				BackupStorageLocation: []storageLocation{{Name: "default", Provider: "aws", Bucket: t.VeleroBucket, Prefix: t.VeleroPrefix,
 					Default: true, Config: map[string]string{"region": env.Region}}},
@@ -130,7 +128,7 @@ func (b *builder) velero() error {
 			NodeSelector: v.NodeSelector, Tolerations: v.Tolerations,
 			Resources: resources{Requests: VeleroRequests, Limits: map[string]string{"memory": "512Mi"}},
 		}
-		return toMap(vals)
+		return release.Plain(vals)
 	}).(pulumi.MapOutput)
 
 	// Velero writes to the bucket until it is uninstalled: it depends on the bucket where this stack
@@ -141,34 +139,10 @@ func (b *builder) velero() error {
 	if bucket, ok := b.bucket[t.VeleroBucket]; ok {
 		deps = append(deps, bucket)
 	}
-	_, err = helmv3.NewRelease(ctx, b.name+"-velero", &helmv3.ReleaseArgs{
-		// The namespace is the cluster component's (with its Pod Security labels), in DependsOn.
-		Name: pulumi.String("velero"), Namespace: pulumi.String(v.Namespace),
-		Chart: pulumi.String(v.Chart.Chart), Version: pulumi.String(v.Chart.Version),
-		RepositoryOpts: repoOpts(v.Chart.Repo),
-		Values:         values,
-		// As every release of the platform: a failed install or upgrade rolls back instead of
-		// leaving half a release, within a bound the deploy can wait for.
-		Atomic: pulumi.Bool(true), CleanupOnFail: pulumi.Bool(true), Timeout: pulumi.Int(600), MaxHistory: pulumi.Int(10),
-	}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(deps))
+	// The namespace is the cluster component's (with its Pod Security labels), in DependsOn.
+	_, _, err = release.New(ctx, b.name+"-velero", release.Args{Release: pins.ReleaseVelero, Namespace: v.Namespace,
+		Registries: v.Registries, Values: values}, pulumi.Parent(b.c), pulumi.Provider(v.Provider), pulumi.DependsOn(deps))
 	return err
 }
 
-func repoOpts(repo string) helmv3.RepositoryOptsPtrInput {
-	if repo == "" {
-		return nil
-	}
-	return &helmv3.RepositoryOptsArgs{Repo: pulumi.String(repo)}
-}
-
 func durationHours(h int) string { return fmt.Sprintf("%dh", h) }
-
-// toMap turns typed values into the map Helm takes, through their JSON tags.
-func toMap(v any) (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	return m, json.Unmarshal(b, &m)
-}

@@ -59,7 +59,7 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	if !clusterName.MatchString(a.Name) {
 		errs = append(errs, field.Invalid(path.Child("name"), a.Name, "must be 1-100 letters, digits, - and _, starting with a letter or digit (EKS cluster name)"))
 	}
-	if _, ok := a.Config.Release(); !ok {
+	if !a.Config.Supported() {
 		errs = append(errs, field.NotSupported(path.Child("config", "version"), a.Config.Version, config.SupportedKubernetesVersions()))
 	}
 	for _, t := range config.AllTiers() {

@@ -246,15 +246,3 @@ func toPlain(v any) (map[string]any, error) {
 	}
 	return m, nil
 }
-
-// toMap turns values (typed struct, or an output of a plain map) into a Release's values.
-func toMap(values any) (pulumi.MapInput, error) {
-	if o, ok := values.(pulumi.MapOutput); ok {
-		return o, nil
-	}
-	m, err := toPlain(values)
-	if err != nil {
-		return nil, err
-	}
-	return pulumi.ToMap(m), nil
-}

@@ -7,47 +7,41 @@ import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/pins"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
-// chartPin is one chart the cluster installs: where it is published, the pinned version, and where
-// that version was read.
-type chartPin struct {
-	Repo, Chart, Version, AppVersion string
-	Source                           string
-}
-
-// Release names, which are also the keys of the chart table.
+// Release names, which are also the keys of the pin table's charts.
 const (
-	ReleasePrometheusCRDs = "prometheus-operator-crds"
-	ReleaseCertManager    = "cert-manager"
-	ReleaseLBController   = "aws-load-balancer-controller"
-	ReleaseAutoscaler     = "cluster-autoscaler"
-	ReleaseMetricsServer  = "metrics-server"
-	ReleaseVPA            = "vpa"
+	ReleasePrometheusCRDs = pins.ReleasePrometheusCRDs
+	ReleaseCertManager    = pins.ReleaseCertManager
+	ReleaseLBController   = pins.ReleaseLBController
+	ReleaseAutoscaler     = pins.ReleaseAutoscaler
+	ReleaseMetricsServer  = pins.ReleaseMetricsServer
+	ReleaseVPA            = pins.ReleaseVPA
 )
 
-// charts pins every chart the cluster installs (read 2026-11-25 from each chart's source at the
-// commit named). Upgrading one is a change to this table and to nothing else.
-var charts = map[string]chartPin{
-	ReleasePrometheusCRDs: {Repo: "https://prometheus-community.github.io/helm-charts", Chart: "prometheus-operator-crds", Version: "31.0.1", AppVersion: "v0.93.1",
-		Source: "prometheus-community/helm-charts charts/prometheus-operator-crds/Chart.yaml @cf408a2 (operator v0.93.1, as kube-prometheus-stack 88.5.3)"},
-	ReleaseCertManager: {Repo: "https://charts.jetstack.io", Chart: "cert-manager", Version: "v1.21.1", AppVersion: "v1.21.1",
-		Source: "cert-manager/cert-manager tag v1.21.1, deploy/charts/cert-manager"},
-	ReleaseLBController: {Repo: "https://aws.github.io/eks-charts", Chart: "aws-load-balancer-controller", Version: "3.5.0", AppVersion: "v3.5.0",
-		Source: "aws/eks-charts stable/aws-load-balancer-controller/Chart.yaml @5239609"},
-	ReleaseAutoscaler: {Repo: "https://kubernetes.github.io/autoscaler", Chart: "cluster-autoscaler", Version: "9.59.0", AppVersion: "per Kubernetes minor",
-		Source: "kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml @55c37cd; image tag from config's Kubernetes release table"},
-	ReleaseMetricsServer: {Repo: "https://kubernetes-sigs.github.io/metrics-server", Chart: "metrics-server", Version: "3.13.1", AppVersion: "v0.8.1",
-		Source: "kubernetes-sigs/metrics-server charts/metrics-server/Chart.yaml @5ed5d3a"},
-	ReleaseVPA: {Repo: "https://charts.fairwinds.com/stable", Chart: "vpa", Version: "5.0.0", AppVersion: "1.7.1",
-		Source: "FairwindsOps/charts stable/vpa/Chart.yaml @21a94b6 (the autoscaler repo's own VPA chart is marked not production-ready)"},
+// Images are the pin table's images as a cluster in this region and of this Kubernetes version
+// pulls them: the autoscaler of its minor, and the load balancer controller from AWS's in-region
+// ECR where AWS serves it there (the China regions). The mirror list is derived from these.
+func Images(region, dnsSuffix, kubernetesVersion string) []pins.Image {
+	out := pins.For(kubernetesVersion)
+	if host := awsfacts.ContainerImageRegistry(region, dnsSuffix); host != "" {
+		for i, img := range out {
+			if img.Key == pins.ImageLBController {
+				out[i].Repository = host + "/amazon/aws-load-balancer-controller"
+			}
+		}
+	}
+	return out
 }
 
-// lbcImageAccounts are the AWS accounts whose in-region ECR serves the load balancer controller's
-// image in the China regions (EKS User Guide "Amazon container image registries", and the
-// controller's own e2e scripts, read 2026-11-25); elsewhere it comes from public.ecr.aws.
-var lbcImageAccounts = map[string]string{"cn-north-1": "918309763551", "cn-northwest-1": "961992271922"}
+// Images are the images this cluster's pods pull, before the registries map them.
+func (c *Cluster) Images() []pins.Image {
+	return Images(c.args.Env.Region, c.args.Env.DNSSuffix, c.args.Config.Version)
+}
 
 // platformWorkload is one Deployment a platform release runs on the monitoring pool: the replicas
 // and requests its values set, which the capacity check sums from the same numbers.
@@ -79,14 +73,14 @@ func workload(name string) platformWorkload {
 	return platformWorkload{}
 }
 
-// image splits the reference Registries.Image returns into a chart's repository and tag.
-func (c *Cluster) image(upstream string) (repository, tag string) {
+// image is a pinned image through the registries, as a chart's repository and tag.
+func (c *Cluster) image(key string) imageValues {
+	return c.imageOf(pins.Ref(key))
+}
+
+func (c *Cluster) imageOf(upstream string) imageValues {
 	ref := config.ParseImage(c.args.Registries.Image(upstream))
-	tag = ref.Suffix
-	if len(tag) > 0 && tag[0] == ':' {
-		tag = tag[1:]
-	}
-	return ref.Repository(), tag
+	return imageValues{Repository: ref.Repository(), Tag: ref.Tag()}
 }
 
 // placement is a chart's nodeSelector and tolerations for the monitoring pool.
@@ -97,37 +91,27 @@ func (c *Cluster) placement() (map[string]string, []Toleration) {
 
 // release installs one pinned chart through the registries, with typed values.
 func (c *Cluster) release(ctx *pulumi.Context, key, namespace string, values any, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
-	pin := charts[key]
-	ref := c.args.Registries.Chart(pin.Repo, pin.Chart, pin.Version)
-	v, err := toMap(values)
-	if err != nil {
-		return nil, fmt.Errorf("%s values: %w", key, err)
-	}
-	args := &helmv3.ReleaseArgs{
-		Name:      pulumi.String(key),
-		Namespace: pulumi.String(namespace),
-		Chart:     pulumi.String(ref.Chart),
-		Version:   pulumi.String(ref.Version),
-		Values:    v,
-		// A failed upgrade rolls back instead of leaving a half-applied release.
-		Atomic:        pulumi.Bool(true),
-		CleanupOnFail: pulumi.Bool(true),
-		Timeout:       pulumi.Int(600),
-		MaxHistory:    pulumi.Int(10),
-	}
-	if ref.Repo != "" {
-		args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ref.Repo)}
+	var v pulumi.MapInput
+	if o, ok := values.(pulumi.MapOutput); ok {
+		v = o
+	} else {
+		m, err := release.Values(values)
+		if err != nil {
+			return nil, fmt.Errorf("%s values: %w", key, err)
+		}
+		v = m
 	}
 	deps := []pulumi.Resource{}
 	if ns, ok := c.NamespaceResources[namespace]; ok {
 		deps = append(deps, ns)
 	}
-	r, err := helmv3.NewRelease(ctx, c.name+"-"+key, args,
+	r, ref, err := release.New(ctx, c.name+"-"+key, release.Args{Release: key, Namespace: namespace, Registries: c.args.Registries, Values: v},
 		append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider), pulumi.DependsOn(deps)}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
-	c.Releases = append(c.Releases, ReleaseInfo{Name: key, Namespace: namespace, Chart: ref, Upstream: pin.Repo + "/" + pin.Chart, Source: pin.Source})
+	pin, _ := pins.ChartOf(key)
+	c.Releases = append(c.Releases, ReleaseInfo{Name: key, Namespace: namespace, Chart: ref, Upstream: pin.Repo + "/" + pin.Name, Source: pin.Source})
 	for _, w := range platformWorkloads {
 		if w.release == key {
 			c.Reserve(Footprint{Tier: config.TierMonitoring, Name: namespace + "/" + w.name, Replicas: w.replicas,
@@ -234,10 +218,8 @@ type certManagerValues struct {
 
 func (c *Cluster) certManagerValues() certManagerValues {
 	sel, tol := c.placement()
-	pin := charts[ReleaseCertManager]
 	comp := func(image, workloadName string) componentValues {
-		repo, _ := c.image("quay.io/jetstack/" + image + ":" + pin.AppVersion)
-		v := componentValues{Image: imageValues{Repository: repo}, NodeSelector: sel, Tolerations: tol}
+		v := componentValues{Image: c.image(image), NodeSelector: sel, Tolerations: tol}
 		if w := workload(workloadName); w.replicas > 0 {
 			v.ReplicaCount, v.Resources = w.replicas, w.res.Values()
 			v.PodDisruptionBudget = &pdbValues{Enabled: ptr(true), MinAvailable: ptr(1)}
@@ -246,11 +228,11 @@ func (c *Cluster) certManagerValues() certManagerValues {
 	}
 	var v certManagerValues
 	v.CRDs.Enabled, v.CRDs.Keep = true, true
-	v.componentValues = comp("cert-manager-controller", "cert-manager")
-	v.Webhook = comp("cert-manager-webhook", "cert-manager-webhook")
-	v.CAInjector = comp("cert-manager-cainjector", "cert-manager-cainjector")
-	v.StartupAPICheck = comp("cert-manager-startupapicheck", "")
-	v.ACMESolver.Image.Repository, _ = c.image("quay.io/jetstack/cert-manager-acmesolver:" + pin.AppVersion)
+	v.componentValues = comp(pins.ImageCertManager, "cert-manager")
+	v.Webhook = comp(pins.ImageCertManagerHook, "cert-manager-webhook")
+	v.CAInjector = comp(pins.ImageCAInjector, "cert-manager-cainjector")
+	v.StartupAPICheck = comp(pins.ImageStartupAPICheck, "")
+	v.ACMESolver.Image = c.image(pins.ImageACMESolver)
 	v.Prometheus.Enabled, v.Prometheus.ServiceMonitor.Enabled = true, true
 	return v
 }
@@ -291,17 +273,17 @@ type lbControllerValues struct {
 func (c *Cluster) lbControllerValues(role pulumi.StringOutput) pulumi.MapOutput {
 	a := c.args
 	sel, tol := c.placement()
-	pin := charts[ReleaseLBController]
-	upstream := "public.ecr.aws/eks/aws-load-balancer-controller:" + pin.AppVersion
-	if acct, ok := lbcImageAccounts[a.Env.Region]; ok {
-		upstream = fmt.Sprintf("%s.dkr.ecr.%s.%s/amazon/aws-load-balancer-controller:%s", acct, a.Env.Region, a.Env.DNSSuffix, pin.AppVersion)
+	var img imageValues
+	for _, i := range Images(a.Env.Region, a.Env.DNSSuffix, a.Config.Version) {
+		if i.Key == pins.ImageLBController {
+			img = c.imageOf(i.Ref())
+		}
 	}
-	repo, tag := c.image(upstream)
 	w := workload(ReleaseLBController)
 	return pulumi.All(role, a.VpcID).ApplyT(func(v []any) (map[string]any, error) {
 		var vals lbControllerValues
 		vals.ClusterName, vals.Region, vals.VpcID = a.Name, a.Env.Region, v[1].(string)
-		vals.ReplicaCount, vals.Image = w.replicas, imageValues{Repository: repo, Tag: tag}
+		vals.ReplicaCount, vals.Image = w.replicas, img
 		vals.ServiceAccount.Create, vals.ServiceAccount.Name = true, ReleaseLBController
 		vals.ServiceAccount.Annotations = map[string]string{"eks.amazonaws.com/role-arn": v[0].(string)}
 		vals.EnableShield, vals.EnableWaf, vals.EnableWafv2 = false, false, true
@@ -310,7 +292,7 @@ func (c *Cluster) lbControllerValues(role pulumi.StringOutput) pulumi.MapOutput 
 		vals.DefaultTags = a.Tags
 		vals.PodDisruptionBudget = pdbValues{MaxUnavailable: ptr(1)}
 		vals.NodeSelector, vals.Tolerations, vals.Resources = sel, tol, w.res.Values()
-		return toPlain(vals)
+		return release.Plain(vals)
 	}).(pulumi.MapOutput)
 }
 
@@ -338,13 +320,13 @@ type autoscalerValues struct {
 func (c *Cluster) autoscalerValues(role pulumi.StringOutput) pulumi.MapOutput {
 	a := c.args
 	sel, tol := c.placement()
-	rel, _ := a.Config.Release()
-	repo, tag := c.image("registry.k8s.io/autoscaling/cluster-autoscaler:" + rel.ClusterAutoscalerImage)
+	pin, _ := pins.ImageFor(pins.ImageAutoscaler, a.Config.Version) // the version is validated against the table
+	img := c.imageOf(pin.Ref())
 	w := workload(ReleaseAutoscaler)
 	return role.ApplyT(func(arn string) (map[string]any, error) {
 		var v autoscalerValues
 		v.CloudProvider, v.AWSRegion, v.AutoDiscovery.ClusterName = "aws", a.Env.Region, a.Name
-		v.Image, v.ReplicaCount = imageValues{Repository: repo, Tag: tag}, w.replicas
+		v.Image, v.ReplicaCount = img, w.replicas
 		v.RBAC.ServiceAccount.Name = ReleaseAutoscaler
 		v.RBAC.ServiceAccount.Annotations = map[string]string{"eks.amazonaws.com/role-arn": arn}
 		v.ExtraArgs = map[string]any{
@@ -357,7 +339,7 @@ func (c *Cluster) autoscalerValues(role pulumi.StringOutput) pulumi.MapOutput {
 		}
 		v.PodDisruptionBudget = pdbValues{MaxUnavailable: ptr(1)}
 		v.NodeSelector, v.Tolerations, v.Resources = sel, tol, w.res.Values()
-		return toPlain(v)
+		return release.Plain(v)
 	}).(pulumi.MapOutput)
 }
 
@@ -387,9 +369,8 @@ type metricsServerValues struct {
 
 func (c *Cluster) metricsServerValues() metricsServerValues {
 	sel, tol := c.placement()
-	repo, tag := c.image("registry.k8s.io/metrics-server/metrics-server:" + charts[ReleaseMetricsServer].AppVersion)
 	w := workload(ReleaseMetricsServer)
-	return metricsServerValues{Replicas: w.replicas, Image: imageValues{Repository: repo, Tag: tag},
+	return metricsServerValues{Replicas: w.replicas, Image: c.image(pins.ImageMetricsServer),
 		PodDisruptionBudget: pdbValues{Enabled: ptr(true), MinAvailable: ptr(1)},
 		NodeSelector:        sel, Tolerations: tol, Resources: w.res.Values()}
 }
@@ -413,10 +394,10 @@ type vpaValues struct {
 
 func (c *Cluster) vpaValues() vpaValues {
 	sel, tol := c.placement()
-	repo, tag := c.image("registry.k8s.io/autoscaling/vpa-recommender:" + charts[ReleaseVPA].AppVersion)
 	w := workload("vpa-recommender")
+	img := c.image(pins.ImageVPARecommender)
 	return vpaValues{
-		Recommender: vpaComponent{Enabled: true, ReplicaCount: w.replicas, Image: &imageValues{Repository: repo, Tag: tag},
+		Recommender: vpaComponent{Enabled: true, ReplicaCount: w.replicas, Image: &img,
 			NodeSelector: sel, Tolerations: tol, Resources: w.res.Values()},
 	}
 }

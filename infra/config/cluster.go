@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // The cluster's keys: the EKS control plane and nodes, the registries every chart and image comes
@@ -177,30 +180,18 @@ const (
 	AddonEBSCSI    = "aws-ebs-csi-driver"
 )
 
-// KubernetesRelease is what changes with the Kubernetes minor version and is not asked of EKS: the
-// cluster autoscaler, whose minor must match the cluster's. The EKS add-ons' versions are asked of
-// the region at run time (eks.getAddonVersion, in infra/cluster), so a China region's lag shows as
-// what it is instead of failing the first up.
-type KubernetesRelease struct {
-	// ClusterAutoscalerImage is the registry.k8s.io/autoscaling/cluster-autoscaler tag.
-	ClusterAutoscalerImage string
+// SupportedKubernetesVersions are the minors the pin table has a cluster autoscaler for (its minor
+// must be the cluster's), sorted. The EKS add-ons' versions are asked of the region at run time
+// (eks.getAddonVersion, in infra/cluster), so a China region's lag shows as what it is instead of
+// failing the first up.
+func SupportedKubernetesVersions() []string {
+	return slices.Sorted(slices.Values(pins.KubernetesMinors()))
 }
 
-// kubernetesReleases pins, per Kubernetes minor, what depends on it: the cluster autoscaler tags
-// from kubernetes/autoscaler's releases (cluster-autoscaler-1.35.2, -1.34.3, read 2026-11-25).
-var kubernetesReleases = map[string]KubernetesRelease{
-	"1.34": {ClusterAutoscalerImage: "v1.34.3"},
-	"1.35": {ClusterAutoscalerImage: "v1.35.2"},
-}
-
-// SupportedKubernetesVersions lists the minors the release table covers, sorted.
-func SupportedKubernetesVersions() []string { return sortedKeys(kubernetesReleases) }
-
-// Release returns what the configured Kubernetes version pins; ok is false for a version the table
-// does not cover (validation rejects it).
-func (c ClusterConfig) Release() (KubernetesRelease, bool) {
-	r, ok := kubernetesReleases[c.Version]
-	return r, ok
+// Supported reports whether the configured Kubernetes version is one the pin table covers
+// (validation rejects any other).
+func (c ClusterConfig) Supported() bool {
+	return slices.Contains(SupportedKubernetesVersions(), c.Version)
 }
 
 // tlsPolicies are the ELB security policies that offer TLS 1.2 and above only (ELB User Guide
@@ -374,7 +365,7 @@ func validateClusterConfig(p *Platform) field.ErrorList {
 	var errs field.ErrorList
 	c := p.Cluster
 	path := field.NewPath(KeyCluster)
-	if _, ok := c.Release(); !ok {
+	if !c.Supported() {
 		errs = append(errs, field.NotSupported(path.Child(FieldClusterVersion), c.Version, SupportedKubernetesVersions()))
 	}
 	cp := path.Child(FieldPublicEndpointCIDRs)

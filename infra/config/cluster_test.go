@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // TestClusterBadValues gives every cluster, registries and ingress field a bad value and expects an
@@ -87,20 +89,9 @@ func TestClusterDefaults(t *testing.T) {
 	assert.Equal(t, DefaultKubernetesVersion, c.Version)
 	assert.Empty(t, c.PublicEndpointCIDRs, "the public endpoint is closed by default")
 	assert.Equal(t, 365, c.LogRetentionDays)
-	_, ok := c.Release()
-	require.True(t, ok)
+	require.True(t, c.Supported())
 	assert.True(t, c.Runner.Enabled, "a new stack gets its runner host: the way to the private endpoint")
 	assert.Equal(t, []RateRule{{"per-ip", 200, 60, ""}, {"login", 10, 300, DefaultLoginPath}}, c.Ingress.RateRules)
-}
-
-// TestEveryKubernetesReleasePinsTheAutoscaler: the autoscaler's minor must match the cluster's
-// (kubernetes/autoscaler README: "use the Cluster Autoscaler version that matches the Kubernetes
-// minor version").
-func TestEveryKubernetesReleasePinsTheAutoscaler(t *testing.T) {
-	for _, v := range SupportedKubernetesVersions() {
-		rel := kubernetesReleases[v]
-		assert.Regexp(t, `^v`+strings.ReplaceAll(v, ".", `\.`)+`\.\d+$`, rel.ClusterAutoscalerImage, "the autoscaler's minor must match the cluster's (%s)", v)
-	}
 }
 
 func TestRegistriesMirrorInChina(t *testing.T) {
@@ -121,13 +112,16 @@ func TestRegistriesMirrorInChina(t *testing.T) {
 	assert.False(t, r.PullThroughEnabled(), "no pull-through rules in China")
 	assert.Empty(t, r.PullThroughRules())
 
-	list := r.MirrorList()
-	require.Len(t, list, 5)
+	list := r.MirrorList([]pins.Chart{{Repo: "https://charts.jetstack.io", Name: "cert-manager", Version: "v1.21.1"}},
+		[]pins.Image{{Repository: "quay.io/jetstack/cert-manager-controller", Tag: "v1.21.1"},
+			{Repository: "961992271922.dkr.ecr.cn-northwest-1.amazonaws.com.cn/amazon/aws-load-balancer-controller", Tag: "v3.5.0"}})
+	require.Len(t, list, 3)
 	assert.Equal(t, MirrorEntry{Kind: "chart", Upstream: "https://charts.jetstack.io/cert-manager:v1.21.1",
 		Target: "oci://123456789012.dkr.ecr.cn-northwest-1.amazonaws.com.cn/mirror/charts/cert-manager:v1.21.1", Method: MirrorPush}, list[0])
 	for _, e := range list {
-		if e.Upstream == aws {
-			assert.Equal(t, MirrorDirect, e.Method)
+		if e.Kind == "image" {
+			want := map[bool]MirrorMethod{true: MirrorDirect, false: MirrorPush}[strings.HasPrefix(e.Upstream, aws)]
+			assert.Equal(t, want, e.Method, e.Upstream)
 		}
 	}
 }
@@ -144,10 +138,9 @@ func TestRegistriesUpstreamInGlobalRegions(t *testing.T) {
 	rules := mirrored.PullThroughRules()
 	assert.Equal(t, []PullThroughRule{{"mirror/public.ecr.aws", "public.ecr.aws"}, {"mirror/quay.io", "quay.io"}, {"mirror/registry.k8s.io", "registry.k8s.io"}}, rules,
 		"only the upstreams that need no credentials get pull-through rules")
-	mirrored.Image("quay.io/jetstack/cert-manager-webhook:v1.21.1")
-	mirrored.Image("docker.io/bitnami/kubectl:1.35")
 	methods := map[string]MirrorMethod{}
-	for _, e := range mirrored.MirrorList() {
+	for _, e := range mirrored.MirrorList(nil, []pins.Image{{Repository: "quay.io/jetstack/cert-manager-webhook", Tag: "v1.21.1"},
+		{Repository: "docker.io/bitnami/kubectl", Tag: "1.35"}}) {
 		methods[e.Upstream] = e.Method
 	}
 	assert.Equal(t, MirrorPullThrough, methods["quay.io/jetstack/cert-manager-webhook:v1.21.1"])
@@ -161,8 +154,8 @@ func TestRegistryOverridesWin(t *testing.T) {
 		Charts: map[string]string{"https://charts.jetstack.io": "https://charts.example.cn/jetstack"}}.Resolve(cn, "123456789012")
 	assert.Equal(t, "registry.example.cn/hub/library/postgres:17", r.Image("postgres:17"))
 	assert.Equal(t, ChartRef{Repo: "https://charts.example.cn/jetstack", Chart: "cert-manager", Version: "v1.21.1"}, r.Chart("https://charts.jetstack.io", "cert-manager", "v1.21.1"))
-	assert.Contains(t, r.Allowed(), "registry.example.cn/hub/")
-	assert.Contains(t, r.Allowed(), "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/")
+	assert.Contains(t, r.Allowed(nil), "registry.example.cn/hub/")
+	assert.Contains(t, r.Allowed(nil), "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/")
 }
 
 func TestParseImage(t *testing.T) {

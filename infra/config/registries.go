@@ -1,14 +1,16 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
-	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // RegistryMode says where charts and images come from.
@@ -56,7 +58,6 @@ type Registries struct {
 	region    Region
 	effective RegistryMode
 	host      string
-	log       *mirrorLog
 }
 
 // MirrorMethod is how an artifact reaches the mirror.
@@ -77,11 +78,6 @@ type MirrorEntry struct {
 	Upstream string       `json:"upstream"`
 	Target   string       `json:"target"`
 	Method   MirrorMethod `json:"method"`
-}
-
-type mirrorLog struct {
-	mu      sync.Mutex
-	entries map[MirrorEntry]bool
 }
 
 // Upstream is a public registry the mirror knows: its ECR pull-through upstream URL, and whether
@@ -119,7 +115,6 @@ func IsAWSRegistry(host, region string) bool {
 }
 
 // Resolve returns the registries for a region and account: the effective mode and the mirror host.
-// Copies of the result share one mirror log.
 func (r Registries) Resolve(region Region, accountID string) Registries {
 	out := r
 	out.resolved = true
@@ -135,7 +130,6 @@ func (r Registries) Resolve(region Region, accountID string) Registries {
 	if out.host == "" {
 		out.host = fmt.Sprintf("%s.dkr.ecr.%s.%s", accountID, region.Name, region.DNSSuffix)
 	}
-	out.log = &mirrorLog{entries: map[MirrorEntry]bool{}}
 	return out
 }
 
@@ -196,12 +190,17 @@ func (c ChartRef) String() string {
 // chart at version. In mirror mode that is oci://<mirror>/<prefix>/charts/<chart> (pushed there by
 // the mirror job with `helm push`); an override in Charts wins over the mode.
 func (r Registries) Chart(upstreamRepo, chart, version string) ChartRef {
+	ref, _, _ := r.chart(upstreamRepo, chart, version)
+	return ref
+}
+
+func (r Registries) chart(upstreamRepo, chart, version string) (ref, upstream ChartRef, method MirrorMethod) {
 	upstreamRepo = strings.TrimSuffix(upstreamRepo, "/")
-	upstream := ChartRef{Repo: upstreamRepo, Chart: chart, Version: version}
+	upstream = ChartRef{Repo: upstreamRepo, Chart: chart, Version: version}
 	if strings.HasPrefix(upstreamRepo, "oci://") {
 		upstream = ChartRef{Chart: upstreamRepo + "/" + chart, Version: version}
 	}
-	ref, method := upstream, MirrorDirect
+	ref, method = upstream, MirrorDirect
 	switch {
 	case r.Charts[upstreamRepo] != "":
 		o := strings.TrimSuffix(r.Charts[upstreamRepo], "/")
@@ -212,8 +211,7 @@ func (r Registries) Chart(upstreamRepo, chart, version string) ChartRef {
 	case r.effective == RegistryMirror:
 		ref, method = ChartRef{Chart: "oci://" + r.host + "/" + r.MirrorPrefix + "/charts/" + chart, Version: version}, MirrorPush
 	}
-	r.record(MirrorEntry{Kind: "chart", Upstream: upstream.String(), Target: ref.String(), Method: method})
-	return ref
+	return ref, upstream, method
 }
 
 // ImageRef is an image reference split into its parts, Docker Hub names normalised
@@ -253,15 +251,26 @@ func (i ImageRef) Repository() string { return i.Host + "/" + i.Path }
 // String is the full reference.
 func (i ImageRef) String() string { return i.Repository() + i.Suffix }
 
+// Tag is the tag without its colon, "" when the reference has none.
+func (i ImageRef) Tag() string {
+	t, _, _ := strings.Cut(i.Suffix, "@")
+	return strings.TrimPrefix(t, ":")
+}
+
 // Image returns the reference to pull for an upstream image ("registry.k8s.io/x/y:v1", "redis:7",
 // or a repository without a tag, as charts take repository and tag apart). In mirror mode that is
 // <mirror>/<prefix>/<upstream host>/<path>; AWS's own in-region ECR images stay as they are; an
 // override in Images wins over the mode.
 func (r Registries) Image(upstreamRef string) string {
+	out, _ := r.image(upstreamRef)
+	return out.String()
+}
+
+func (r Registries) image(upstreamRef string) (ImageRef, MirrorMethod) {
 	up := ParseImage(upstreamRef)
-	out, method := up, MirrorDirect
 	switch {
 	case awsRegistry.MatchString(up.Host):
+		return up, MirrorDirect
 	case r.Images[up.Host] != "":
 		o := strings.TrimSuffix(r.Images[up.Host], "/")
 		host, prefix, _ := strings.Cut(o, "/")
@@ -269,51 +278,39 @@ func (r Registries) Image(upstreamRef string) string {
 		if prefix != "" {
 			path = prefix + "/" + path
 		}
-		out = ImageRef{Host: host, Path: path, Suffix: up.Suffix}
+		return ImageRef{Host: host, Path: path, Suffix: up.Suffix}, MirrorDirect
 	case r.effective == RegistryMirror:
-		out = ImageRef{Host: r.host, Path: r.MirrorPrefix + "/" + up.Host + "/" + up.Path, Suffix: up.Suffix}
-		method = MirrorPush
+		out := ImageRef{Host: r.host, Path: r.MirrorPrefix + "/" + up.Host + "/" + up.Path, Suffix: up.Suffix}
 		if u, ok := upstreams[up.Host]; ok && !u.Credentials && r.PullThroughEnabled() {
-			method = MirrorPullThrough
+			return out, MirrorPullThrough
 		}
+		return out, MirrorPush
 	}
-	r.record(MirrorEntry{Kind: "image", Upstream: up.String(), Target: out.String(), Method: method})
-	return out.String()
+	return up, MirrorDirect
 }
 
-func (r Registries) record(e MirrorEntry) {
-	if r.log == nil {
-		return
+// MirrorList is what the stack pulls, derived from the pin table's rows (the charts it installs and
+// the images its pods run): what the mirror job copies (method push), what ECR caches on first pull,
+// and what is pulled directly. Sorted by kind, then upstream.
+func (r Registries) MirrorList(charts []pins.Chart, images []pins.Image) []MirrorEntry {
+	out := make([]MirrorEntry, 0, len(charts)+len(images))
+	for _, c := range charts {
+		ref, up, method := r.chart(c.Repo, c.Name, c.Version)
+		out = append(out, MirrorEntry{Kind: "chart", Upstream: up.String(), Target: ref.String(), Method: method})
 	}
-	r.log.mu.Lock()
-	r.log.entries[e] = true
-	r.log.mu.Unlock()
-}
-
-// MirrorList returns every chart and image asked for so far, sorted: what the mirror job copies
-// (method push), what ECR caches on first pull, and what is pulled directly.
-func (r Registries) MirrorList() []MirrorEntry {
-	if r.log == nil {
-		return nil
+	for _, i := range images {
+		ref, method := r.image(i.Ref())
+		out = append(out, MirrorEntry{Kind: "image", Upstream: ParseImage(i.Ref()).String(), Target: ref.String(), Method: method})
 	}
-	r.log.mu.Lock()
-	defer r.log.mu.Unlock()
-	out := make([]MirrorEntry, 0, len(r.log.entries))
-	for e := range r.log.entries {
-		out = append(out, e)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].Upstream < out[j].Upstream
+	slices.SortFunc(out, func(a, b MirrorEntry) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Upstream, b.Upstream), cmp.Compare(a.Target, b.Target))
 	})
-	return out
+	return slices.Compact(out)
 }
 
 // Allowed lists the sources charts and images may come from: chart repository prefixes and image
 // host[/path] prefixes. AWS's in-region ECR registries are always allowed besides these.
-func (r Registries) Allowed() []string {
+func (r Registries) Allowed(images []pins.Image) []string {
 	set := map[string]bool{}
 	for _, o := range r.Images {
 		set[strings.TrimSuffix(o, "/")+"/"] = true
@@ -331,11 +328,11 @@ func (r Registries) Allowed() []string {
 		for _, c := range upstreamChartRepos {
 			set[c+"/"] = true
 		}
-		// In upstream mode, a publisher's own registry asked for through Image is configured
-		// by that request (cr.fluentbit.io, …); a reference that bypassed Image is not.
-		for _, e := range r.MirrorList() {
-			if e.Kind == "image" && e.Method == MirrorDirect && !awsRegistry.MatchString(ParseImage(e.Target).Host) {
-				set[ParseImage(e.Target).Host+"/"] = true
+		// In upstream mode, a publisher's own registry (cr.fluentbit.io, …) is allowed when an
+		// image of the pin table is published there.
+		for _, i := range images {
+			if h := ParseImage(i.Ref()).Host; !awsRegistry.MatchString(h) {
+				set[h+"/"] = true
 			}
 		}
 	}

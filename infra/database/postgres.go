@@ -10,7 +10,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	k8scorev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	k8smetav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	corev1 "k8s.io/api/core/v1"
@@ -19,26 +18,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
-)
-
-// Charts and images, pinned. Sources (read 2026-11-25): cloudnative-pg/charts charts/*/Chart.yaml
-// (cloudnative-pg 0.29.0 ships operator 1.30.0; plugin-barman-cloud 0.7.0 ships plugin v0.13.0) and
-// cloudnative-pg pkg/versions/versions.go at v1.30.0 (default PgBouncer 1.25.1; PostgreSQL 18.4 on
-// Debian trixie). The "standard" PostgreSQL image is used because backups go through the plugin's
-// sidecar, not the barman tools the "system" image carries.
-const (
-	ChartRepository      = "https://cloudnative-pg.github.io/charts"
-	OperatorChart        = "cloudnative-pg"
-	OperatorChartVersion = "0.29.0"
-	OperatorVersion      = "1.30.0"
-	PluginChart          = "plugin-barman-cloud"
-	PluginChartVersion   = "0.7.0"
-	PluginVersion        = "v0.13.0"
-	OperatorImage        = "ghcr.io/cloudnative-pg/cloudnative-pg:" + OperatorVersion
-	PluginImage          = "ghcr.io/cloudnative-pg/plugin-barman-cloud:" + PluginVersion
-	SidecarImage         = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:" + PluginVersion
-	PostgresImage        = "ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie"
-	PgBouncerImage       = "ghcr.io/cloudnative-pg/pgbouncer:1.25.1"
+	"github.com/suoke-life/suoke-platform/infra/pins"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
 // Requests of the data tier's platform workloads (chart values below; the capacity check sums them).
@@ -65,31 +46,9 @@ const ObjectStoreName = ClusterName + "-backups"
 // irsaAnnotation is the service-account annotation EKS's pod identity webhook reads.
 const irsaAnnotation = "eks.amazonaws.com/role-arn"
 
-// release installs a pinned chart through the registries (the mirror in China).
-func release(ctx *pulumi.Context, resourceName, releaseName, chart, version string, pa *PostgresArgs, values pulumi.Map, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
-	ref := pa.Registries.Chart(ChartRepository, chart, version)
-	args := &helmv3.ReleaseArgs{
-		Name:      pulumi.String(releaseName),
-		Chart:     pulumi.String(ref.Chart),
-		Version:   pulumi.String(ref.Version),
-		Namespace: pulumi.String(pa.OperatorNamespace),
-		// A failed upgrade rolls back instead of leaving a half-applied release.
-		Atomic:        pulumi.Bool(true),
-		CleanupOnFail: pulumi.Bool(true),
-		Timeout:       pulumi.Int(600),
-		MaxHistory:    pulumi.Int(10),
-		Values:        values,
-	}
-	if ref.Repo != "" {
-		args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ref.Repo)}
-	}
-	return helmv3.NewRelease(ctx, resourceName, args, opts...)
-}
-
-// image is an upstream image as the cluster pulls it, split into repository and tag for charts.
-func image(r config.Registries, upstream string) (ref config.ImageRef, tag string) {
-	ref = config.ParseImage(r.Image(upstream))
-	return ref, strings.TrimPrefix(ref.Suffix, ":")
+// image is a pinned image as the cluster pulls it.
+func image(r config.Registries, key string) config.ImageRef {
+	return config.ParseImage(r.Image(pins.Ref(key)))
 }
 
 func (p Placement) values() pulumi.Map {
@@ -128,29 +87,29 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	parent := pulumi.Parent(d)
 
 	// 1. The operator and the Barman Cloud plugin, on the platform pool.
-	opImage, opTag := image(pa.Registries, OperatorImage)
+	opImage := image(pa.Registries, pins.ImageCNPGOperator)
 	opValues := pa.Platform.values()
 	opValues["replicaCount"] = pulumi.Int(operatorReplicas)
-	opValues["image"] = pulumi.Map{"repository": pulumi.String(opImage.Repository()), "tag": pulumi.String(opTag)}
+	opValues["image"] = pulumi.Map{"repository": pulumi.String(opImage.Repository()), "tag": pulumi.String(opImage.Tag())}
 	opValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
 	opValues["resources"] = operatorResources.values()
 	opValues["monitoring"] = pulumi.Map{"podMonitorEnabled": pulumi.Bool(true)}
-	operator, err := release(ctx, name+"-cnpg-operator", "cnpg", OperatorChart, OperatorChartVersion, pa, opValues,
-		parent, k8s, pulumi.DependsOn(pa.DependsOn))
+	operator, _, err := release.New(ctx, name+"-cnpg-operator", release.Args{Release: pins.ReleaseCNPG, Namespace: pa.OperatorNamespace,
+		Registries: pa.Registries, Values: opValues}, parent, k8s, pulumi.DependsOn(pa.DependsOn))
 	if err != nil {
 		return nil, err
 	}
-	plImage, plTag := image(pa.Registries, PluginImage)
-	scImage, scTag := image(pa.Registries, SidecarImage)
+	plImage := image(pa.Registries, pins.ImageBarmanPlugin)
+	scImage := image(pa.Registries, pins.ImageBarmanSidecar)
 	plValues := pa.Platform.values()
-	plValues["image"] = pulumi.Map{"registry": pulumi.String(plImage.Host), "repository": pulumi.String(plImage.Path), "tag": pulumi.String(plTag)}
-	plValues["sidecarImage"] = pulumi.Map{"registry": pulumi.String(scImage.Host), "repository": pulumi.String(scImage.Path), "tag": pulumi.String(scTag)}
+	plValues["image"] = pulumi.Map{"registry": pulumi.String(plImage.Host), "repository": pulumi.String(plImage.Path), "tag": pulumi.String(plImage.Tag())}
+	plValues["sidecarImage"] = pulumi.Map{"registry": pulumi.String(scImage.Host), "repository": pulumi.String(scImage.Path), "tag": pulumi.String(scImage.Tag())}
 	plValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
 	plValues["resources"] = pluginResources.values()
 	// The plugin must share the operator's namespace (plugin-barman-cloud docs, "Installation"); its
 	// certificates come from cert-manager (in pa.DependsOn).
-	plugin, err := release(ctx, name+"-barman-plugin", "barman-cloud", PluginChart, PluginChartVersion, pa, plValues,
-		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{operator}, pa.DependsOn...)))
+	plugin, _, err := release.New(ctx, name+"-barman-plugin", release.Args{Release: pins.ReleaseBarmanPlugin, Namespace: pa.OperatorNamespace,
+		Registries: pa.Registries, Values: plValues}, parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{operator}, pa.DependsOn...)))
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +373,7 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 
 	spec := ClusterSpec{
 		Description: "suoke PostgreSQL: a primary and replicas, one per AZ",
-		ImageName:   pa.Registries.Image(PostgresImage),
+		ImageName:   pa.Registries.Image(pins.Ref(pins.ImagePostgres)),
 		Instances:   s.Instances,
 		PostgresConfiguration: PostgresConfiguration{
 			Parameters: params,
@@ -526,7 +485,7 @@ func poolerSpec(pa *PostgresArgs) PoolerSpec {
 		Instances: &instances,
 		PgBouncer: &PgBouncerSpec{
 			PoolMode: PoolModeTransaction,
-			Image:    pa.Registries.Image(PgBouncerImage),
+			Image:    pa.Registries.Image(pins.Ref(pins.ImagePgBouncer)),
 			Parameters: map[string]string{
 				"default_pool_size": fmt.Sprint(poolSize),
 				"max_client_conn":   "1000",

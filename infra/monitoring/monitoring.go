@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -16,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/pins"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
 // Monitoring is the component; its outputs are what other components and the stack export.
@@ -175,81 +176,22 @@ func (b *builder) stack(aws *awsOut) (*helmv3.Release, error) {
 
 	values := StackValues(StackInput{Monitoring: a.Monitoring, StorageClass: a.StorageClass, ClusterName: a.ClusterName,
 		Environment: string(a.Environment), Namespace: a.Namespace, Scheduling: a.scheduling(), Registries: a.Registries})
-	return b.release("stack", "kube-prometheus-stack", values, nil, amSecret, grafanaSecret)
+	return b.release("stack", pins.ReleaseStack, values, nil, amSecret, grafanaSecret)
 }
 
-// release installs one chart of the table with Go-built values; extra adds values that are outputs.
+// release installs one chart of the pin table with Go-built values; extra adds values that are
+// outputs. 15 minutes covers volume provisioning and image pulls through the mirror.
 func (b *builder) release(key, releaseName string, values map[string]any, extra pulumi.Map, deps ...pulumi.Resource) (*helmv3.Release, error) {
-	c := ChartByKey(key)
-	ref := b.args.Registries.Chart(c.Repo, c.Name, c.Version)
-	vals, err := toPulumiMap(values)
+	vals, err := release.Values(values)
 	if err != nil {
 		return nil, fmt.Errorf("%s values: %w", key, err)
 	}
 	for k, v := range extra {
 		vals[k] = v
 	}
-	ra := &helmv3.ReleaseArgs{
-		Name: pulumi.String(releaseName), Chart: pulumi.String(ref.Chart), Version: pulumi.String(ref.Version),
-		Namespace: pulumi.String(b.args.Namespace), Values: vals,
-		// A failed install rolls back rather than leaving half a release; 15 minutes covers volume
-		// provisioning and image pulls through the mirror.
-		Atomic: pulumi.Bool(true), CleanupOnFail: pulumi.Bool(true), Timeout: pulumi.Int(900), MaxHistory: pulumi.Int(10),
-	}
-	if ref.Repo != "" {
-		ra.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ref.Repo)}
-	}
-	return helmv3.NewRelease(b.ctx, b.child(key), ra, b.k8sOpts(deps...)...)
-}
-
-// toPulumiMap turns plain values into a pulumi.Map (through JSON, so every nested value is a plain
-// JSON value the Helm provider accepts). A null is refused: in Helm it deletes a chart default, but
-// the Pulumi Go SDK drops null map values before the provider sees them (pulumi/pulumi#22713,
-// pulumi-kubernetes#3178), so the default would silently stay. Replace the chart's whole setting
-// instead (the collector's alternateConfig).
-func toPulumiMap(values map[string]any) (pulumi.Map, error) {
-	raw, err := json.Marshal(values)
-	if err != nil {
-		return nil, err
-	}
-	var plain map[string]any
-	if err := json.Unmarshal(raw, &plain); err != nil {
-		return nil, err
-	}
-	if path := nullPath(plain, ""); path != "" {
-		return nil, fmt.Errorf("%s is null: the Pulumi Go SDK drops null values, so the chart's default would stay", path)
-	}
-	out := pulumi.Map{}
-	for k, v := range plain {
-		out[k] = pulumi.Any(v)
-	}
-	return out, nil
-}
-
-// nullPath is the path of the first null in a JSON value (maps in key order), or "".
-func nullPath(v any, path string) string {
-	switch t := v.(type) {
-	case nil:
-		return path
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if p := nullPath(t[k], strings.TrimPrefix(path+"."+k, ".")); p != "" {
-				return p
-			}
-		}
-	case []any:
-		for i, e := range t {
-			if p := nullPath(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
-			}
-		}
-	}
-	return ""
+	r, _, err := release.New(b.ctx, b.child(key), release.Args{Release: releaseName, Namespace: b.args.Namespace,
+		Registries: b.args.Registries, Values: vals, Timeout: 900}, b.k8sOpts(deps...)...)
+	return r, err
 }
 
 // rules creates our PrometheusRules from prometheus-operator's types. They wait for the release: the
@@ -386,7 +328,7 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 						SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}},
 					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 						Name:    pulumi.String("bootstrap"),
-						Image:   pulumi.String(a.Registries.Image(imgAWSCLI)),
+						Image:   pulumi.String(a.Registries.Image(pins.Ref(pins.ImageAWSCLI))),
 						Command: pulumi.StringArray{pulumi.String("/bin/bash"), pulumi.String(bootstrapMountDir + "/bootstrap.sh")},
 						Env: corev1.EnvVarArray{
 							&corev1.EnvVarArgs{Name: pulumi.String("ENDPOINT"), Value: aws.domain.Endpoint},
@@ -418,7 +360,7 @@ func (b *builder) logs(aws *awsOut, stack *helmv3.Release) error {
 		return err
 	}
 	// Fluent Bit starts once its role may write: before the role mapping it would only collect 403s.
-	_, err = b.release("fluentbit", "fluent-bit", FluentBitValues(a.Env.Region, aws.fluentBitRoleARN, a.Registries, aws.archive.bucket),
+	_, err = b.release("fluentbit", pins.ReleaseFluentBit, FluentBitValues(a.Env.Region, aws.fluentBitRoleARN, a.Registries, aws.archive.bucket),
 		pulumi.Map{"env": pulumi.Array{pulumi.Map{"name": pulumi.String("OPENSEARCH_HOST"), "value": aws.domain.Endpoint}}},
 		job, aws.fluentBitRole, stack, aws.archive.res)
 	return err
@@ -441,16 +383,16 @@ func (b *builder) traces(aws *awsOut, stack *helmv3.Release) error {
 	// OTLP exporter queues and retries until Tempo answers (retry_on_failure and sending_queue on by
 	// default: open-telemetry/opentelemetry-collector exporter/exporterhelper/README.md, read
 	// 2026-12-02). Waiting put 2.6 minutes on the deploy's critical path.
-	if _, err := b.release("tempo", "tempo", TempoValues(in, aws.tempoRoleARN, a.StorageClass, sch, a.Registries), nil, aws.tempoRole, aws.traceBucketRes); err != nil {
+	if _, err := b.release("tempo", pins.ReleaseTempo, TempoValues(in, aws.tempoRoleARN, a.StorageClass, sch, a.Registries), nil, aws.tempoRole, aws.traceBucketRes); err != nil {
 		return err
 	}
-	if _, err := b.release("collector", collectorService, CollectorValues(in, a.collectorReplicas(), sch, a.Registries), nil); err != nil {
+	if _, err := b.release("collector", pins.ReleaseCollector, CollectorValues(in, a.collectorReplicas(), sch, a.Registries), nil); err != nil {
 		return err
 	}
 	yace, err := YACEValues(a.Env.Region, aws.yaceRoleARN, a.findingRules(), sch, a.Registries)
 	if err != nil {
 		return err
 	}
-	_, err = b.release("cloudwatch", "cloudwatch-exporter", yace, nil, aws.yaceRole, stack)
+	_, err = b.release("cloudwatch", pins.ReleaseCloudWatch, yace, nil, aws.yaceRole, stack)
 	return err
 }

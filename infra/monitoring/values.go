@@ -2,8 +2,10 @@ package monitoring
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // Names of objects the chart values point at, created by the component beside the release.
@@ -120,7 +122,7 @@ func StackValues(in StackInput) map[string]any {
 				"replicas":          m.AlertmanagerReplicas,
 				"useExistingSecret": true,
 				"configSecret":      AlertmanagerSecret,
-				"image":             image(reg, imgAlertmanager),
+				"image":             image(reg, pins.ImageAlertmanager),
 				"storage":           pvc(2),
 				"podAntiAffinity":   "soft",
 				"resources":         resources(reqAlertmanager),
@@ -132,7 +134,7 @@ func StackValues(in StackInput) map[string]any {
 				"retention":      m.Retention,
 				"retentionSize":  retentionSize,
 				"storageSpec":    pvc(m.StorageGiB),
-				"image":          image(reg, imgPrometheus),
+				"image":          image(reg, pins.ImagePrometheus),
 				"externalLabels": map[string]any{"cluster": in.ClusterName, "environment": in.Environment},
 				// Select every rule, ServiceMonitor, PodMonitor and Probe in the cluster: ours, the chart's,
 				// and those other components ship (cert-manager, CloudNativePG, Fluent Bit, the collector).
@@ -147,9 +149,10 @@ func StackValues(in StackInput) map[string]any {
 			}),
 		},
 		"prometheusOperator": sch.place(map[string]any{
-			"image":                    image(reg, imgOperator),
-			"prometheusConfigReloader": map[string]any{"image": image(reg, imgConfigReloader)},
-			"admissionWebhooks":        map[string]any{"patch": sch.place(map[string]any{"image": image(reg, imgWebhookCertgen)})},
+			"image":                    image(reg, pins.ImageOperator),
+			"prometheusConfigReloader": map[string]any{"image": image(reg, pins.ImageConfigReloader)},
+			"thanosImage":              image(reg, pins.ImageThanos),
+			"admissionWebhooks":        map[string]any{"patch": sch.place(map[string]any{"image": image(reg, pins.ImageWebhookCertgen)})},
 			"resources":                resources(reqOperator),
 			"kubeletService":           map[string]any{"enabled": true},
 			"networkPolicy":            map[string]any{"enabled": false},
@@ -157,13 +160,13 @@ func StackValues(in StackInput) map[string]any {
 			"tls":                      map[string]any{"enabled": true},
 		}),
 		"grafana": sch.place(map[string]any{
-			"image":                     image(reg, imgGrafana),
+			"image":                     image(reg, pins.ImageGrafana),
 			"admin":                     map[string]any{"existingSecret": GrafanaAdminSecret, "userKey": "admin-user", "passwordKey": "admin-password"},
 			"testFramework":             map[string]any{"enabled": false},
 			"initChownData":             map[string]any{"enabled": false},
 			"defaultDashboardsTimezone": "Asia/Shanghai",
 			"sidecar": map[string]any{
-				"image": image(reg, imgGrafanaSidecar),
+				"image": image(reg, pins.ImageGrafanaSidecar),
 				"dashboards": map[string]any{
 					"enabled": true, "label": DashboardLabel, "labelValue": "1", "searchNamespace": in.Namespace,
 					"folderAnnotation": "grafana_folder", "provider": map[string]any{"foldersFromFilesStructure": true},
@@ -178,13 +181,15 @@ func StackValues(in StackInput) map[string]any {
 			"resources": resources(reqGrafana),
 		}),
 		"kube-state-metrics": sch.place(map[string]any{
-			"image": image(reg, imgKubeStateMetrics),
+			"image": image(reg, pins.ImageKubeStateMetrics),
 			// NodePoolAtMaxSize and the capacity dashboard count nodes by their pool label.
 			"metricLabelsAllowlist": []string{fmt.Sprintf("nodes=[%s]", sch.Key)},
 			"resources":             resources(reqKSM),
 		}),
 		"prometheus-node-exporter": map[string]any{
-			"image":       image(reg, imgNodeExporter),
+			// The pinned tag is the whole tag (distroless included): the chart must not add its
+			// suffix again.
+			"image":       mergeMaps(image(reg, pins.ImageNodeExporter), map[string]any{"distroless": false}),
 			"tolerations": everywhere(),
 			"resources":   resources(reqNodeExporter),
 		},
@@ -201,7 +206,7 @@ func YACEValues(region, roleARN string, findings []FindingRule, sch Scheduling, 
 		return nil, err
 	}
 	return sch.place(restricted(map[string]any{
-		"image":          image(reg, imgYACE),
+		"image":          image(reg, pins.ImageYACE),
 		"serviceAccount": map[string]any{"create": true, "name": "cloudwatch-exporter", "annotations": map[string]any{irsaAnnotation: roleARN}},
 		"config":         cfg,
 		"serviceMonitor": map[string]any{"enabled": true, "interval": "60s"},
@@ -244,7 +249,7 @@ func FluentBitValues(region, roleARN string, reg config.Registries, archiveBucke
 	pipeline["outputs"] = pipeline["outputs"].(string) + LogArchiveOutput(region, archiveBucket)
 	return map[string]any{
 		"kind":           "DaemonSet",
-		"image":          map[string]any{"repository": fullImage(reg, imgFluentBit)},
+		"image":          repoImage(reg, pins.ImageFluentBit),
 		"serviceAccount": map[string]any{"create": true, "name": "fluent-bit", "annotations": map[string]any{irsaAnnotation: roleARN}},
 		"tolerations":    everywhere(),
 		"config":         pipeline,
@@ -262,7 +267,7 @@ func CollectorValues(in TracesInput, replicas int, sch Scheduling, reg config.Re
 	return sch.place(restricted(map[string]any{
 		"mode":            "deployment",
 		"replicaCount":    replicas,
-		"image":           map[string]any{"repository": fullImage(reg, imgCollector)},
+		"image":           repoImage(reg, pins.ImageCollector),
 		"alternateConfig": collectorConfig(in),
 		"ports": map[string]any{
 			"otlp":           map[string]any{"enabled": true, "containerPort": CollectorOTLPGRPCPort, "servicePort": CollectorOTLPGRPCPort, "protocol": "TCP"},
@@ -280,13 +285,12 @@ func CollectorValues(in TracesInput, replicas int, sch Scheduling, reg config.Re
 func TempoValues(in TracesInput, roleARN, storageClass string, sch Scheduling, reg config.Registries) map[string]any {
 	return sch.place(map[string]any{
 		"fullnameOverride": tempoService,
-		"tempo": map[string]any{
-			"repository": fullImage(reg, imgTempo),
-			"retention":  tempoConfig(in)["retention"],
-			"storage":    tempoConfig(in)["storage"],
-			"receivers":  tempoConfig(in)["receivers"],
-			"resources":  resources(reqTempo),
-		},
+		"tempo": mergeMaps(image(reg, pins.ImageTempo), map[string]any{
+			"retention": tempoConfig(in)["retention"],
+			"storage":   tempoConfig(in)["storage"],
+			"receivers": tempoConfig(in)["receivers"],
+			"resources": resources(reqTempo),
+		}),
 		"serviceAccount": map[string]any{"create": true, "name": "tempo", "annotations": map[string]any{irsaAnnotation: roleARN}},
 		"persistence":    map[string]any{"enabled": true, "storageClassName": storageClass, "size": "20Gi"},
 		"serviceMonitor": map[string]any{"enabled": true},
@@ -332,4 +336,11 @@ func (a Args) collectorReplicas() int {
 		return 2
 	}
 	return 1
+}
+
+// mergeMaps is a with b's keys added (b wins).
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
 }

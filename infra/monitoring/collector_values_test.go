@@ -4,25 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 )
-
-// TestNullValuesAreRefused: a null anywhere in a release's values, which Helm would read as "delete
-// the chart's default" but the Pulumi Go SDK drops, is an error naming where it is.
-func TestNullValuesAreRefused(t *testing.T) {
-	_, err := toPulumiMap(map[string]any{"config": map[string]any{"receivers": map[string]any{"otlp": map[string]any{}, "jaeger": nil}}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "config.receivers.jaeger is null")
-
-	_, err = toPulumiMap(map[string]any{"tolerations": []any{map[string]any{"key": nil}}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "tolerations[0].key is null")
-
-	_, err = toPulumiMap(map[string]any{"a": map[string]any{"b": []any{1, "x", false}}, "c": ""})
-	assert.NoError(t, err)
-}
 
 // TestCollectorConfigReplacesTheChartDefaults: the collector's configuration goes in alternateConfig
 // (which the chart does not merge with its defaults) and not in config (which it does), and holds
