@@ -24,6 +24,10 @@ type admissionWebhook struct {
 	// everyRelease: it admits a kind that nearly every chart creates (Services), so every other
 	// release must wait for it too.
 	everyRelease bool
+	// releases are the charts whose rendered objects it admits (cmd/render on the pinned charts
+	// with each stack's values, 2026-12-03): plugin-barman-cloud 0.7.0 renders an Issuer and two
+	// Certificates.
+	releases []string
 	// off says whether the release's values switch the webhook off.
 	off func(values map[string]any) bool
 }
@@ -53,7 +57,8 @@ var webhooks = []admissionWebhook{
 		off: func(v map[string]any) bool { on, set := v["enableServiceMutatorWebhook"].(bool); return set && !on }},
 	{name: "vingressclassparams/vtargetgroupbinding.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"elbv2.k8s.aws"}},
 	{name: "vingress.elbv2.k8s.aws", chart: "aws-load-balancer-controller", groups: []string{"networking.k8s.io"}, kinds: []string{"Ingress"}},
-	{name: "webhook.cert-manager.io", chart: "cert-manager", groups: []string{"cert-manager.io", "acme.cert-manager.io"}},
+	{name: "webhook.cert-manager.io", chart: "cert-manager", groups: []string{"cert-manager.io", "acme.cert-manager.io"},
+		releases: []string{"plugin-barman-cloud"}},
 	{name: "v*.cnpg.io", chart: "cloudnative-pg", groups: []string{"postgresql.cnpg.io"}, kinds: []string{"Backup", "Cluster", "ScheduledBackup", "Database", "Pooler"}},
 	{name: "prometheusrulevalidate/mutate.monitoring.coreos.com", chart: "kube-prometheus-stack", groups: []string{"monitoring.coreos.com"}, kinds: []string{"PrometheusRule"}},
 }
@@ -126,7 +131,7 @@ func webhookProblems(g *plan.Graph) []string {
 			}
 			admitted := false
 			if r.Type == typeHelmRelease {
-				admitted = w.everyRelease && !servicelessCharts[chartName(r)]
+				admitted = (w.everyRelease && !servicelessCharts[chartName(r)]) || slices.Contains(w.releases, chartName(r))
 			} else {
 				group, kind := groupKind(r.Type)
 				admitted = slices.Contains(w.groups, group) && (len(w.kinds) == 0 || slices.Contains(w.kinds, kind))
@@ -181,6 +186,27 @@ func TestWebhookOrderingIsCaught(t *testing.T) {
 		}
 	}
 	assert.Contains(t, strings.Join(webhookProblems(g), "\n"), "database-postgres is admitted by v*.cnpg.io")
+
+	// The Barman Cloud plugin's chart creates Certificates: cut its way to cert-manager.
+	g, _ = record(t, "prod")
+	byURN := index(g)
+	var certManager string
+	for _, r := range g.Resources {
+		if r.Type == typeHelmRelease && chartName(r) == "cert-manager" {
+			certManager = r.URN
+		}
+	}
+	require.NotEmpty(t, certManager)
+	cut := false
+	for i, r := range g.Resources {
+		if r.Type == typeHelmRelease && chartName(r) == "plugin-barman-cloud" {
+			require.True(t, dependsOnRelease(byURN, r, certManager), "the plugin waits for cert-manager today")
+			g.Resources[i].Dependencies, g.Resources[i].DependsOn = nil, nil
+			cut = true
+		}
+	}
+	require.True(t, cut)
+	assert.Contains(t, strings.Join(webhookProblems(g), "\n"), "database-barman-plugin is admitted by webhook.cert-manager.io")
 }
 
 func index(g *plan.Graph) map[string]plan.Resource {
