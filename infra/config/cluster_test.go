@@ -134,6 +134,11 @@ func TestRegistriesUpstreamInGlobalRegions(t *testing.T) {
 	assert.Equal(t, ChartRef{Repo: "https://charts.jetstack.io", Chart: "cert-manager", Version: "v1.21.1"}, r.Chart("https://charts.jetstack.io/", "cert-manager", "v1.21.1"))
 	assert.Equal(t, ChartRef{Chart: "oci://quay.io/jetstack/charts/cert-manager", Version: "v1.21.1"}, r.Chart("oci://quay.io/jetstack/charts", "cert-manager", "v1.21.1"))
 
+	allowed := r.Allowed([]pins.Image{{Repository: "cr.fluentbit.io/fluent/fluent-bit", Tag: "4.0.7"}})
+	assert.Contains(t, allowed, "https://charts.jetstack.io/", "the pin table's chart publishers")
+	assert.Contains(t, allowed, "cr.fluentbit.io/", "the hosts of the pin table's images")
+	assert.NotContains(t, allowed, "oci://quay.io/jetstack/charts/", "no publisher the pin table does not use")
+
 	mirrored := Registries{Mode: RegistryMirror, MirrorPrefix: "mirror", PullThroughCache: true}.Resolve(us, "123456789012")
 	rules := mirrored.PullThroughRules()
 	assert.Equal(t, []PullThroughRule{{"mirror/public.ecr.aws", "public.ecr.aws"}, {"mirror/quay.io", "quay.io"}, {"mirror/registry.k8s.io", "registry.k8s.io"}}, rules,

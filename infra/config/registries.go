@@ -325,8 +325,9 @@ func (r Registries) Allowed(images []pins.Image) []string {
 		for h := range upstreams {
 			set[h+"/"] = true
 		}
-		for _, c := range upstreamChartRepos {
-			set[c+"/"] = true
+		// The publishers of the pin table's charts.
+		for _, c := range pins.Charts {
+			set[strings.TrimSuffix(c.Repo, "/")+"/"] = true
 		}
 		// In upstream mode, a publisher's own registry (cr.fluentbit.io, …) is allowed when an
 		// image of the pin table is published there.
@@ -337,23 +338,6 @@ func (r Registries) Allowed(images []pins.Image) []string {
 		}
 	}
 	return sortedKeys(set)
-}
-
-// upstreamChartRepos are the public chart repositories upstream mode may use: the publishers of the
-// platform's charts.
-var upstreamChartRepos = []string{
-	"https://aws.github.io/eks-charts",
-	"https://charts.fairwinds.com/stable",
-	"https://charts.jetstack.io",
-	"https://cloudnative-pg.github.io/charts",
-	"https://fluent.github.io/helm-charts",
-	"https://grafana.github.io/helm-charts",
-	"https://kubernetes-sigs.github.io/metrics-server",
-	"https://kubernetes.github.io/autoscaler",
-	"https://open-telemetry.github.io/opentelemetry-helm-charts",
-	"https://prometheus-community.github.io/helm-charts",
-	"https://vmware-tanzu.github.io/helm-charts",
-	"oci://quay.io/jetstack/charts",
 }
 
 // mirrorPrefixPattern is an ECR repository namespace.
