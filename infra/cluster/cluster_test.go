@@ -107,7 +107,8 @@ func TestPoliciesForTheFlows(t *testing.T) {
 	assert.Equal(t, []netPeer{{Namespace: NamespaceData}}, chain.Egress[0].Peers)
 	assert.Equal(t, tcp(OTLPGRPCPort, OTLPHTTPPort), biz["allow-telemetry"].Egress[0].Ports)
 	assert.Equal(t, []netPort{{"UDP", 53}, {"TCP", 53}}, biz["allow-dns"].Egress[0].Ports)
-	assert.Equal(t, tcp(8010, 8020, 8030, 8040, MetricsPort), biz["allow-metrics-scrape"].Ingress[0].Ports)
+	assert.Equal(t, tcp(MetricsPort), biz["allow-metrics-scrape"].Ingress[0].Ports)
+	assert.Equal(t, []netPeer{{Namespace: NamespaceMonitoring, Pods: PrometheusPods}}, biz["allow-metrics-scrape"].Ingress[0].Peers)
 
 	withAWS := append([]config.Service(nil), svcs...)
 	withAWS[5].AWSAccess = []config.AWSGrant{{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws-cn:s3:::media/*"}}}

@@ -24,6 +24,9 @@ const (
 	NamespaceVelero      = "velero"
 )
 
+// PrometheusPods are the labels of the Prometheus pods the operator runs.
+var PrometheusPods = map[string]string{"app.kubernetes.io/name": "prometheus"}
+
 // Ports the network policies open. MetricsPort is where workloads serve /metrics when not on their
 // service port; OTLP is the OpenTelemetry collector's gRPC and HTTP intake.
 const (
@@ -381,9 +384,12 @@ func policiesFor(t config.Tier, svcs []config.Service, cidrs map[network.Role][]
 		// Services of one tier call each other (the agents coordinate).
 		out = append(out, NetPolicy{Name: "allow-same-tier", Types: []string{"Ingress"},
 			Ingress: []netRule{{Peers: []netPeer{{Namespace: ns}}, Ports: tcp(ports...)}}})
-		// Prometheus scrapes the service ports and the metrics port.
+		// Prometheus, and nothing else of the monitoring namespace, scrapes the one metrics port
+		// (the port the services' http-metrics Service port targets). The operator's Prometheus pods
+		// carry app.kubernetes.io/name=prometheus: kube-prometheus-stack 88.5.3 selects them so in
+		// its own templates/prometheus/networkpolicy.yaml (read 2026-12-03).
 		out = append(out, NetPolicy{Name: "allow-metrics-scrape", Types: []string{"Ingress"},
-			Ingress: []netRule{{Peers: []netPeer{{Namespace: NamespaceMonitoring}}, Ports: tcp(append(ports, MetricsPort)...)}}})
+			Ingress: []netRule{{Peers: []netPeer{{Namespace: NamespaceMonitoring, Pods: PrometheusPods}}, Ports: tcp(MetricsPort)}}})
 	}
 	if t == config.TierGateway {
 		var lb []netPeer

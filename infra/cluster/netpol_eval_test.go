@@ -54,6 +54,8 @@ type netpol struct {
 	selector map[string]string
 	types    []string
 	egress   []egressRule
+	// ingress rules read as egressRules: their peers are where packets come from.
+	ingress []egressRule
 }
 
 type egressRule struct {
@@ -88,7 +90,21 @@ func policies(t *testing.T, g *plan.Graph) []netpol {
 			Spec     struct {
 				PodSelector struct{ MatchLabels map[string]string }
 				PolicyTypes []string
-				Egress      []struct {
+				Ingress     []struct {
+					From []struct {
+						IPBlock *struct {
+							CIDR   string
+							Except []string
+						} `json:"ipBlock"`
+						NamespaceSelector *struct{ MatchLabels map[string]string }
+						PodSelector       *struct{ MatchLabels map[string]string }
+					}
+					Ports []struct {
+						Protocol string
+						Port     *int
+					}
+				}
+				Egress []struct {
 					To []struct {
 						IPBlock *struct {
 							CIDR   string
@@ -130,6 +146,31 @@ func policies(t *testing.T, g *plan.Graph) []netpol {
 				rule.ports = append(rule.ports, port{proto, *pt.Port})
 			}
 			np.egress = append(np.egress, rule)
+		}
+		for _, in := range obj.Spec.Ingress {
+			var rule egressRule
+			for _, from := range in.From {
+				var p peer
+				if from.IPBlock != nil {
+					p.cidr, p.except = from.IPBlock.CIDR, from.IPBlock.Except
+				}
+				if from.NamespaceSelector != nil {
+					p.hasNS, p.nsSel = true, from.NamespaceSelector.MatchLabels
+				}
+				if from.PodSelector != nil {
+					p.hasPods, p.podSel = true, from.PodSelector.MatchLabels
+				}
+				rule.to = append(rule.to, p)
+			}
+			for _, pt := range in.Ports {
+				require.NotNil(t, pt.Port, "%s: an ingress port rule without a port", np.name)
+				proto := pt.Protocol
+				if proto == "" {
+					proto = "TCP"
+				}
+				rule.ports = append(rule.ports, port{proto, *pt.Port})
+			}
+			np.ingress = append(np.ingress, rule)
 		}
 		out = append(out, np)
 	}
@@ -223,6 +264,33 @@ func allowed(nps []netpol, nsLabels map[string]map[string]string, from pod, d de
 	return !isolated
 }
 
+// admitted evaluates every policy for one packet arriving at a pod: the destination pod is isolated
+// for ingress when some policy of its namespace selects it with Ingress among its policyTypes, and
+// the packet is then admitted when a rule's ports and peers (the source) both match.
+func admitted(nps []netpol, nsLabels map[string]map[string]string, to pod, src dest) bool {
+	isolated := false
+	for _, np := range nps {
+		if np.ns != to.ns || !matches(np.selector, to.labels) || !contains(np.types, "Ingress") {
+			continue
+		}
+		isolated = true
+		for _, r := range np.ingress {
+			portOK := len(r.ports) == 0
+			for _, p := range r.ports {
+				portOK = portOK || (p.proto == src.proto && p.port == src.port)
+			}
+			peerOK := len(r.to) == 0
+			for _, p := range r.to {
+				peerOK = peerOK || p.admits(to, src, nsLabels)
+			}
+			if portOK && peerOK {
+				return true
+			}
+		}
+	}
+	return !isolated
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -301,6 +369,32 @@ func TestEgressPerDefaultService(t *testing.T) {
 	assert.False(t, allowed(nps, nsl, stray, dest{redisIP, 6379, "TCP", nil}), "Redis is per service")
 	assert.False(t, allowed(nps, nsl, stray, dest{"10.50.33.20", 5432, "TCP", postgres}), "PostgreSQL is per service")
 	assert.False(t, allowed(nps, nsl, stray, dest{endpointIP, 443, "TCP", nil}), "the AWS endpoints are per service")
+}
+
+// TestOnlyPrometheusScrapesTheMetricsPort: every default service's metrics port (9090, where its
+// http-metrics Service port points) admits Prometheus's pods and no other pod of the monitoring
+// namespace; its service port does not admit Prometheus; and Prometheus's own namespace lets the
+// scrape out. (Source pod labels as kube-prometheus-stack 88.5.3's chart selects them.)
+func TestOnlyPrometheusScrapesTheMetricsPort(t *testing.T) {
+	g := record(t, nil)
+	nps, nsl := policies(t, g), namespaceLabels(g)
+	prometheus := &pod{"monitoring", map[string]string{"app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kps-prometheus"}}
+	ports := map[string]int{}
+	for _, s := range config.DefaultServices() {
+		ports[s.Name] = s.Port
+	}
+	for _, s := range theServices {
+		to := pod{s.ns, map[string]string{"app.kubernetes.io/name": s.name}}
+		require.NotZero(t, ports[s.name], s.name)
+		assert.True(t, admitted(nps, nsl, to, dest{"10.50.20.30", 9090, "TCP", prometheus}), "%s: Prometheus scrapes 9090", s.name)
+		assert.True(t, allowed(nps, nsl, *prometheus, dest{"10.50.40.7", 9090, "TCP", &to}), "%s: Prometheus's namespace lets the scrape out", s.name)
+		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.31", 9090, "TCP", grafana}), "%s: Grafana does not scrape", s.name)
+		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.32", 9090, "TCP", &pod{"monitoring", map[string]string{"app.kubernetes.io/name": "fluent-bit"}}}), "%s: nor any other monitoring pod", s.name)
+		if s.ns != "gateway" {
+			assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.30", ports[s.name], "TCP", prometheus}), "%s: its service port is not Prometheus's to call", s.name)
+		}
+		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.33", 9090, "TCP", &pod{s.ns, map[string]string{"app.kubernetes.io/name": "debug"}}}), "%s: a neighbour does not read its metrics", s.name)
+	}
 }
 
 // TestDeclaredEgressIsExact: declared egress opens exactly its CIDRs, ports and protocol, for its
