@@ -87,7 +87,7 @@ func nodePools(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut) ([]pulumi.R
 	var groups []pulumi.Resource
 	for _, t := range config.AllTiers() {
 		pool := a.NodePools[t]
-		lt, err := launchTemplate(ctx, c, t, cp)
+		lt, err := launchTemplate(ctx, c, t, pool.InstanceType, cp)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t, err)
 		}
@@ -98,14 +98,13 @@ func nodePools(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut) ([]pulumi.R
 		}
 		for _, g := range c.groupsOf(t) {
 			ng, err := eks.NewNodeGroup(ctx, c.name+"-"+g.key, &eks.NodeGroupArgs{
-				ClusterName:   cp.cluster.Name,
-				NodeRoleArn:   role.Arn,
-				SubnetIds:     g.subnets,
-				AmiType:       pulumi.String(amiTypes[pool.Arch]),
-				CapacityType:  pulumi.String("ON_DEMAND"),
-				InstanceTypes: pulumi.StringArray{pulumi.String(pool.InstanceType)},
-				Labels:        pulumi.ToStringMap(s.NodeSelector),
-				Taints:        taints,
+				ClusterName:  cp.cluster.Name,
+				NodeRoleArn:  role.Arn,
+				SubnetIds:    g.subnets,
+				AmiType:      pulumi.String(amiTypes[pool.Arch]),
+				CapacityType: pulumi.String("ON_DEMAND"),
+				Labels:       pulumi.ToStringMap(s.NodeSelector),
+				Taints:       taints,
 				ScalingConfig: &eks.NodeGroupScalingConfigArgs{
 					MinSize: pulumi.Int(pool.Min), DesiredSize: pulumi.Int(pool.Desired), MaxSize: pulumi.Int(pool.Max),
 				},
@@ -134,10 +133,13 @@ func nodePools(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut) ([]pulumi.R
 	return groups, nil
 }
 
-// launchTemplate is a pool's node settings: IMDSv2 only with one hop (pods cannot reach the node's
-// credentials), an encrypted gp3 root volume with the cluster's key, the nodes' security group, and
-// the common tags on instances and volumes.
-func launchTemplate(ctx *pulumi.Context, c *Cluster, t config.Tier, cp *controlPlaneOut) (*ec2.LaunchTemplate, error) {
+// launchTemplate is a pool's node settings: its instance type, IMDSv2 only with one hop (pods cannot
+// reach the node's credentials), an encrypted gp3 root volume with the cluster's key, the nodes'
+// security group, and the common tags on instances and volumes. The instance type is here and not
+// on the node group: EKS cannot change a group's instanceTypes in place (UpdateNodegroupConfig does
+// not take them; the provider replaces the group, which the engine test showed), while a new launch
+// template version is rolled out by UpdateNodegroupVersion, maxUnavailable nodes at a time.
+func launchTemplate(ctx *pulumi.Context, c *Cluster, t config.Tier, instanceType string, cp *controlPlaneOut) (*ec2.LaunchTemplate, error) {
 	a := c.args
 	tags := c.tags(map[string]string{"Name": a.Name + "-" + string(t), TierLabel: string(t)})
 	var specs ec2.LaunchTemplateTagSpecificationArray
@@ -146,6 +148,7 @@ func launchTemplate(ctx *pulumi.Context, c *Cluster, t config.Tier, cp *controlP
 	}
 	return ec2.NewLaunchTemplate(ctx, c.name+"-"+string(t), &ec2.LaunchTemplateArgs{
 		Description:          pulumi.String(fmt.Sprintf("EKS %s, %s pool", a.Name, t)),
+		InstanceType:         pulumi.String(instanceType),
 		UpdateDefaultVersion: pulumi.Bool(true),
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),

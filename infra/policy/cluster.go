@@ -459,6 +459,14 @@ func checkPlanCapacity(x *Index) []Finding {
 		tier := eksStr(ng.Inputs, "labels", workloadTierLabel)
 		desired, _ := eksAt(ng.Inputs, "scalingConfig", "desiredSize").(float64)
 		types := eksStrings(ng.Inputs["instanceTypes"])
+		if id, _ := eksAt(ng.Inputs, "launchTemplate", "id").(string); len(types) == 0 && id != "" {
+			// The type is the launch template's (EKS takes it from there when the group names none).
+			if lt := x.ByID(id); lt != nil {
+				if it, _ := lt.Inputs["instanceType"].(string); it != "" {
+					types = []string{it}
+				}
+			}
+		}
 		if tier == "" || len(types) == 0 {
 			continue
 		}

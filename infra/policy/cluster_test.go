@@ -155,6 +155,13 @@ func TestClusterRulesFail(t *testing.T) {
 		{"EKS-011", "database type below the plan", func(g *plan.Graph) {
 			eksFind(g, "databasea").Inputs["instanceTypes"] = []any{"m6i.xlarge"}
 		}, "tier database"},
+		{"EKS-011", "database type below the plan, in the launch template", func(g *plan.Graph) {
+			ng := eksFind(g, "databasea")
+			delete(ng.Inputs, "instanceTypes") // the program's groups take their type from the launch template
+			ng.Inputs["launchTemplate"] = map[string]any{"id": "lt-db", "version": "1"}
+			g.Resources = append(g.Resources, plan.Resource{Type: "aws:ec2/launchTemplate:LaunchTemplate", Name: "database", ID: "lt-db",
+				URN: "urn:pulumi:prod::p::aws:ec2/launchTemplate:LaunchTemplate::database", Custom: true, Inputs: map[string]any{"instanceType": "m6i.xlarge"}})
+		}, "tier database"},
 		{"EKS-012", "pool overcommitted", func(g *plan.Graph) {
 			g.Outputs["capacity"].([]any)[0].(map[string]any)["requestedMemoryMiB"] = 25000.0
 		}, "raise the pool in config"},

@@ -231,4 +231,4 @@ func TestServiceRename(t *testing.T) {
 }
 
 // instanceTypeReplacesGroup: a known defect of the program (see TestChanges), pinned until fixed.
-const instanceTypeReplacesGroup = true
+const instanceTypeReplacesGroup = false
