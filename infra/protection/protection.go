@@ -38,6 +38,23 @@ var Rules = []Rule{
 	{Type: "aws:secretsmanager/secret:Secret", Retain: true, Why: "generated credentials that live data is protected with"},
 	{Type: "aws:cloudwatch/logGroup:LogGroup", Retain: true, Why: "control-plane audit and flow logs kept for the retention the law requires"},
 	{Type: "kubernetes:postgresql.cnpg.io/v1:Cluster", Retain: true, Why: "the PostgreSQL cluster: health data"},
+	// A kept bucket or vault keeps its guards: deleting them (a destroy does, before it stops at
+	// the protected bucket, as the engine test showed) would leave backups and audit logs public-
+	// accessible, unencrypted for new objects, unversioned or without their retention lock.
+	{Type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Retain: true, Why: "keeps a kept bucket closed to public access"},
+	{Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", Retain: true, Why: "keeps a kept bucket's objects encrypted with its key"},
+	{Type: "aws:s3/bucketPolicy:BucketPolicy", Retain: true, Why: "TLS-only and who may read a kept bucket"},
+	{Type: "aws:s3/bucketVersioningV2:BucketVersioningV2", Retain: true, Why: "overwritten and deleted objects of a kept bucket stay recoverable"},
+	{Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", Retain: true, Why: "the audit trail's write-once retention"},
+	{Type: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", Retain: true, Why: "a kept bucket still expires what its retention allows, no longer"},
+	{Type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig", Retain: true, Why: "a kept bucket's copy in the DR region stays current"},
+	{Type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls", Retain: true, Why: "ACLs stay disabled on a kept bucket"},
+	{Type: "aws:s3/bucketLoggingV2:BucketLoggingV2", Retain: true, Why: "access to a kept bucket stays logged"},
+	{Type: "aws:backup/vaultLockConfiguration:VaultLockConfiguration", Retain: true, Why: "a kept vault's recovery points stay locked for their retention"},
+	// What takes the backups stops only when an operator says so.
+	{Type: "aws:backup/plan:Plan", Why: "the EBS backup schedule"},
+	{Type: "aws:backup/selection:Selection", Why: "which volumes the plan backs up"},
+	{Type: "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup", Why: "PostgreSQL's base backups"},
 }
 
 // Lookup returns the rule of a type.
