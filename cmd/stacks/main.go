@@ -7,8 +7,10 @@
 //	go run ./cmd/stacks -environments prod,staging   # only stacks of these environments
 //	go run ./cmd/stacks -stack prod                  # key=value lines, for $GITHUB_OUTPUT
 //
-// It exits 1 when a stack file cannot be read or names a region the program does not know, 2 on bad
-// usage.
+// It exits 1 when a stack file cannot be read or names a region the program does not know, and, with
+// -stack, when the stack file still holds a placeholder ciphertext (secure: v1:placeholder-…): every
+// preview, up or refresh of it would stop at decryption with "validating stack config: bad value",
+// which names no key (found by the engine tests). 2 on bad usage.
 package main
 
 import (
@@ -17,8 +19,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
@@ -91,6 +96,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *one != "" {
+		if ph, err := placeholders(*dir, *one); err != nil || len(ph) > 0 {
+			if err != nil {
+				fmt.Fprintln(stderr, "stacks:", err)
+				return 1
+			}
+			fmt.Fprintf(stderr, "stacks: Pulumi.%s.yaml holds %d placeholder secret(s); Pulumi cannot decrypt them. Set each for real first:\n", *one, len(ph))
+			for _, p := range ph {
+				fmt.Fprintf(stderr, "  pulumi config set --stack %s --secret --path '%s' <value>\n", *one, p)
+			}
+			return 1
+		}
 		s := out[0]
 		fmt.Fprintf(stdout, "stack=%s\nenvironment=%s\nregion=%s\npartition=%s\naudience=%s\nchart_mirror=%s\n",
 			s.Stack, s.Environment, s.Region, s.Partition, s.Audience, s.ChartMirror)
@@ -169,4 +185,47 @@ func chartMirror(sc *plan.StackConfig, stack string) (string, error) {
 		return AccountPlaceholder + "." + rest, nil
 	}
 	return host, nil
+}
+
+// placeholderPrefix marks the ciphertexts the repository ships in place of real secrets.
+const placeholderPrefix = "v1:placeholder-"
+
+// placeholders are the config paths (as `pulumi config set --path` takes them) whose value is a
+// placeholder ciphertext, sorted.
+func placeholders(dir, stack string) ([]string, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return nil, fmt.Errorf("Pulumi.%s.yaml: %w", stack, err)
+	}
+	var out []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			if sec, ok := t["secure"].(string); ok && len(t) == 1 {
+				if strings.HasPrefix(sec, placeholderPrefix) {
+					out = append(out, path)
+				}
+				return
+			}
+			for k, e := range t {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for i, e := range t {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		}
+	}
+	for key, v := range file.Config {
+		walk(key, v)
+	}
+	slices.Sort(out)
+	return out, nil
 }

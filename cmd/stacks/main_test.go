@@ -128,3 +128,21 @@ func TestChartMirrorNeedsALoginOnlyOnECR(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "registries.mode")
 }
+
+// TestPlaceholderSecretsStopAJob: the repository's prod and prod-dr files ship placeholder
+// ciphertexts; -stack (what every Pulumi job of the stack runs first) refuses them, naming each path
+// as pulumi config set --path takes it, while the matrix and staging still work.
+func TestPlaceholderSecretsStopAJob(t *testing.T) {
+	code, _, errOut := runStacks("-dir", filepath.Join("..", ".."), "-stack", "prod")
+	require.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Pulumi.prod.yaml holds 6 placeholder secret(s)")
+	assert.Contains(t, errOut, "--secret --path 'suoke-platform:monitoring.deadMansSwitchUrl' <value>")
+	assert.Contains(t, errOut, "--path 'suoke-platform:monitoring.receivers.oncall.webhooks[0].url'")
+
+	code, _, errOut = runStacks("-dir", filepath.Join("..", ".."), "-stack", "staging")
+	assert.Equal(t, 0, code, errOut)
+
+	dir := project(t, map[string]string{"real": "config:\n  aws:region: cn-north-1\n  suoke-platform:environment: prod\n  suoke-platform:monitoring:\n    deadMansSwitchUrl:\n      secure: v1:AAABAGvG3d1+real+ciphertext\n"})
+	code, _, errOut = runStacks("-dir", dir, "-stack", "real")
+	assert.Equal(t, 0, code, "a real ciphertext passes: %s", errOut)
+}
