@@ -207,6 +207,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		"natGateways":       pulumi.Int(net.NATGatewayCount).ToIntOutput(),
 		"nodePools":         nodePoolsOutput(cfg),
 	}, db), mon), cl), costs)
+	outs = withServices(outs, cfg, cl, db, mon)
 	if run != nil {
 		// What the first-deploy runbook reads to find the host (aws autoscaling describe-auto-scaling-groups).
 		outs["runner"] = pulumi.Map{

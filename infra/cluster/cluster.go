@@ -40,8 +40,10 @@ type Cluster struct {
 	// the created objects by name for DependsOn.
 	Namespaces         Namespaces
 	NamespaceResources map[string]pulumi.Resource
-	// ServiceAccounts maps each service to its "namespace/name".
+	// ServiceAccounts maps each service to its "namespace/name"; ServiceRoleARNs to the IRSA role
+	// that account runs as.
 	ServiceAccounts map[string]string
+	ServiceRoleARNs map[string]pulumi.StringOutput
 
 	// StorageClasses: the default gp3 class and the Retain one for databases.
 	StorageClasses StorageClasses

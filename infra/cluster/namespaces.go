@@ -170,6 +170,7 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 		cidrs[s.Role] = append(cidrs[s.Role], s.CIDR)
 	}
 	c.ServiceAccounts = map[string]string{}
+	c.ServiceRoleARNs = map[string]pulumi.StringOutput{}
 	for _, t := range config.WorkloadTiers() {
 		ns := c.Namespaces.Workloads[t]
 		after := pulumi.DependsOn([]pulumi.Resource{c.NamespaceResources[ns]})
@@ -277,6 +278,7 @@ func serviceAccount(ctx *pulumi.Context, c *Cluster, s config.Service, ns string
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, opts...)...)
 	c.ServiceAccounts[s.Name] = ns + "/" + s.Name
+	c.ServiceRoleARNs[s.Name] = role.Arn
 	return err
 }
 

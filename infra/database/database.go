@@ -46,6 +46,9 @@ type PostgresOutputs struct {
 	Secrets map[string]string
 	// Databases maps each service to its PostgreSQL database and owner role name.
 	Databases map[string]string
+	// PasswordAuth lists the services whose role logs in with a password (through the pooler)
+	// instead of a client certificate.
+	PasswordAuth map[string]bool
 	// Sizing is each instance's resources and memory parameters.
 	Sizing Sizing
 	// Footprints are what the data tier schedules on the pools, for the cluster's capacity check.

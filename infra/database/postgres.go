@@ -196,14 +196,15 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 			{Tier: config.TierMonitoring, Name: ns + "/" + PoolerName, Replicas: s.PoolerInstances,
 				CPUMilli: poolerResources.CPUMilli, MemoryMiB: poolerResources.MemoryMiB},
 		},
-		ClusterName: ClusterName,
-		Namespace:   ns,
-		RWHost:      fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),
-		ROHost:      fmt.Sprintf("%s-ro.%s.svc.cluster.local", ClusterName, ns),
-		PoolerHost:  fmt.Sprintf("%s.%s.svc.cluster.local", PoolerName, ns),
-		CASecret:    ClusterName + "-ca",
-		Secrets:     map[string]string{},
-		Databases:   map[string]string{},
+		ClusterName:  ClusterName,
+		Namespace:    ns,
+		RWHost:       fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),
+		ROHost:       fmt.Sprintf("%s-ro.%s.svc.cluster.local", ClusterName, ns),
+		PoolerHost:   fmt.Sprintf("%s.%s.svc.cluster.local", PoolerName, ns),
+		CASecret:     ClusterName + "-ca",
+		Secrets:      map[string]string{},
+		Databases:    map[string]string{},
+		PasswordAuth: map[string]bool{},
 	}
 	passwords := map[string]bool{}
 	for _, svc := range s.PasswordServices {
@@ -218,6 +219,7 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 		}
 		out.Secrets[svc] = secret
 		out.Databases[svc] = roleName(svc)
+		out.PasswordAuth[svc] = passwords[svc]
 	}
 
 	// 8. The daily base backup (WAL is archived continuously); the first one right away.

@@ -1,0 +1,48 @@
+package infra
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/contract"
+	"github.com/suoke-life/suoke-platform/infra/database"
+	"github.com/suoke-life/suoke-platform/infra/monitoring"
+)
+
+// withServices adds the stack output `services`: each service's contract (infra/contract), built
+// from the config and from what the cluster, the data tier and monitoring made for it. It names
+// Secrets and endpoints; it holds no secret value.
+func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *database.Database, mon *monitoring.Monitoring) Outputs {
+	in := contract.In{
+		Metrics:      contract.Metrics{PortName: monitoring.MetricsPort, Port: cluster.MetricsPort, Path: "/metrics"},
+		RedisPort:    db.RedisPort,
+		RedisAuth:    db.RedisAuth,
+		OTLPEndpoint: mon.OTLPEndpoint,
+	}
+	if pg := db.Postgres; pg != nil {
+		in.PostgresRW, in.PostgresRO, in.PostgresPooler, in.PostgresPort = pg.RWHost, pg.ROHost, pg.PoolerHost, database.PostgresPort
+	}
+	// The role ARNs and Redis endpoints are outputs: resolve them together, then build.
+	outputs := []any{db.RedisPrimaryEndpoint, db.RedisReaderEndpoint}
+	for _, s := range cfg.Services {
+		outputs = append(outputs, cl.ServiceRoleARNs[s.Name])
+	}
+	outs["services"] = pulumi.All(outputs...).ApplyT(func(v []any) (any, error) {
+		in := in
+		in.RedisEndpoint, _ = v[0].(string)
+		in.RedisReaderEndpoint, _ = v[1].(string)
+		for i, s := range cfg.Services {
+			arn, _ := v[2+i].(string)
+			si := contract.ServiceIn{Name: s.Name, Namespace: cl.Namespaces.Workloads[s.Tier], ServiceAccount: s.Name,
+				RoleARN: arn, SLO: string(s.SLO), Port: s.Port, RedisUser: db.RedisUsers[s.Name]}
+			if pg := db.Postgres; pg != nil && s.Database {
+				si.Database, si.PasswordAuth = pg.Databases[s.Name], pg.PasswordAuth[s.Name]
+				si.CredentialsSecret = contract.SecretRef{Namespace: pg.Namespace, Name: pg.Secrets[s.Name]}
+			}
+			in.Services = append(in.Services, si)
+		}
+		return plainJSON(contract.Build(in)), nil
+	}).(pulumi.AnyOutput)
+	return outs
+}
