@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -187,6 +188,7 @@ func RecordConfig(sc *StackConfig) (*Graph, error) {
 
 	g := &Graph{Project: sc.Project, Stack: sc.Stack, Region: region.Name, Partition: region.Partition, Outputs: map[string]any{}}
 	var outMu sync.Mutex
+	var pending sync.WaitGroup
 	var buildErr error
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		cfg, err := platform.Load(ctx)
@@ -205,7 +207,9 @@ func RecordConfig(sc *StackConfig) (*Graph, error) {
 			name, o := name, outs[name]
 			ctx.Export(name, o)
 			secret := pulumi.IsSecret(o)
+			pending.Add(1)
 			o.ApplyT(func(v any) any {
+				defer pending.Done()
 				outMu.Lock()
 				defer outMu.Unlock()
 				if secret {
@@ -230,6 +234,16 @@ func RecordConfig(sc *StackConfig) (*Graph, error) {
 			return nil, ce
 		}
 		return nil, fmt.Errorf("offline plan of %s: %w", sc.Stack, err)
+	}
+	// An output made with pulumi.ToOutput belongs to no context, so RunErr does not wait for what is
+	// applied to it: wait here until every output is recorded (under CPU load the apply can still be
+	// pending when RunErr returns, and a reader would find the output missing).
+	done := make(chan struct{})
+	go func() { pending.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		return nil, fmt.Errorf("offline plan of %s: stack outputs did not resolve", sc.Stack)
 	}
 	g.Resources = mocks.Resources()
 	sort.Slice(g.Resources, func(i, j int) bool { return g.Resources[i].URN < g.Resources[j].URN })
