@@ -33,7 +33,7 @@ func TestPlaceholderSecretsCannotBeDecrypted(t *testing.T) {
 	s := e.stack(ctx, "prod")
 	// What a user sees from pulumi up or preview: the engine decrypts the whole config first and
 	// stops, but its message names neither the key nor the decryption ("validating stack config: bad
-	// value", pulumi v3.276.0 sdk/go/common/resource/config/crypt.go: a placeholder is not
+	// value", pulumi v3.274.1 sdk/go/common/resource/config/crypt.go: a placeholder is not
 	// v1:<nonce>:<ciphertext>).
 	_, err := s.Preview(ctx)
 	if err == nil {

@@ -18,13 +18,42 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"golang.org/x/mod/modfile"
 	"sigs.k8s.io/yaml"
 
 	"github.com/suoke-life/suoke-platform/infra"
 )
 
-// cliVersion is the Pulumi CLI tools/pulumicli pins; the Automation API refuses a CLI without a version.
-const cliVersion = "v3.276.0"
+// cliVersion is the Pulumi CLI the workflows deploy with (.pulumi-version), which tools/pulumicli
+// must pin: the engine under test is the engine that runs `pulumi up`. The Automation API refuses a
+// CLI built without a version, so the build stamps it.
+var cliVersion string
+
+// pinnedCLI reads .pulumi-version and checks that tools/pulumicli builds that version.
+func pinnedCLI(root string) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(root, ".pulumi-version"))
+	if err != nil {
+		return "", err
+	}
+	want := "v" + strings.TrimPrefix(strings.TrimSpace(string(raw)), "v")
+	mod, err := os.ReadFile(filepath.Join(root, "tools", "pulumicli", "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	f, err := modfile.Parse("tools/pulumicli/go.mod", mod, nil)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == "github.com/pulumi/pulumi/pkg/v3" {
+			if r.Mod.Version != want {
+				return "", fmt.Errorf("tools/pulumicli builds the Pulumi CLI %s, but the workflows deploy with %s (.pulumi-version)", r.Mod.Version, want)
+			}
+			return want, nil
+		}
+	}
+	return "", fmt.Errorf("tools/pulumicli/go.mod does not require github.com/pulumi/pulumi/pkg/v3")
+}
 
 // passphrase encrypts the test stacks' secrets (a test value, never a real stack's).
 const passphrase = "engine-test-passphrase"
@@ -49,6 +78,12 @@ func TestMain(m *testing.M) {
 		}
 		binRoot = filepath.Join(cache, "suoke-platform", "engine")
 	}
+	v, err := pinnedCLI(repoRoot)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cliVersion = v
 	if err := build(); err != nil {
 		fmt.Fprintln(os.Stderr, "building the CLI and stand-ins:", err)
 		os.Exit(1)
