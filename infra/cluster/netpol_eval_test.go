@@ -77,6 +77,49 @@ type port struct {
 	port  int
 }
 
+// jsonPeer and jsonPort are a NetworkPolicy rule's peers and ports as the API server receives them.
+type jsonPeer struct {
+	IPBlock *struct {
+		CIDR   string
+		Except []string
+	} `json:"ipBlock"`
+	NamespaceSelector *struct{ MatchLabels map[string]string }
+	PodSelector       *struct{ MatchLabels map[string]string }
+}
+
+type jsonPort struct {
+	Protocol string
+	Port     *int
+}
+
+// readRule reads one ingress or egress rule: its peers (from or to) and ports.
+func readRule(t *testing.T, policy string, peers []jsonPeer, ports []jsonPort) egressRule {
+	t.Helper()
+	var rule egressRule
+	for _, jp := range peers {
+		var p peer
+		if jp.IPBlock != nil {
+			p.cidr, p.except = jp.IPBlock.CIDR, jp.IPBlock.Except
+		}
+		if jp.NamespaceSelector != nil {
+			p.hasNS, p.nsSel = true, jp.NamespaceSelector.MatchLabels
+		}
+		if jp.PodSelector != nil {
+			p.hasPods, p.podSel = true, jp.PodSelector.MatchLabels
+		}
+		rule.to = append(rule.to, p)
+	}
+	for _, pt := range ports {
+		require.NotNil(t, pt.Port, "%s: a port rule without a port (all ports) is not what these policies mean", policy)
+		proto := pt.Protocol
+		if proto == "" {
+			proto = "TCP"
+		}
+		rule.ports = append(rule.ports, port{proto, *pt.Port})
+	}
+	return rule
+}
+
 // policies reads the recorded NetworkPolicy objects back through JSON, as the API server would
 // receive them.
 func policies(t *testing.T, g *plan.Graph) []netpol {
@@ -91,86 +134,22 @@ func policies(t *testing.T, g *plan.Graph) []netpol {
 				PodSelector struct{ MatchLabels map[string]string }
 				PolicyTypes []string
 				Ingress     []struct {
-					From []struct {
-						IPBlock *struct {
-							CIDR   string
-							Except []string
-						} `json:"ipBlock"`
-						NamespaceSelector *struct{ MatchLabels map[string]string }
-						PodSelector       *struct{ MatchLabels map[string]string }
-					}
-					Ports []struct {
-						Protocol string
-						Port     *int
-					}
+					From  []jsonPeer
+					Ports []jsonPort
 				}
 				Egress []struct {
-					To []struct {
-						IPBlock *struct {
-							CIDR   string
-							Except []string
-						} `json:"ipBlock"`
-						NamespaceSelector *struct{ MatchLabels map[string]string }
-						PodSelector       *struct{ MatchLabels map[string]string }
-					}
-					Ports []struct {
-						Protocol string
-						Port     *int
-					}
+					To    []jsonPeer
+					Ports []jsonPort
 				}
 			}
 		}
 		require.NoError(t, json.Unmarshal(b, &obj), r.Name)
 		np := netpol{name: obj.Metadata.Name, ns: obj.Metadata.Namespace, selector: obj.Spec.PodSelector.MatchLabels, types: obj.Spec.PolicyTypes}
 		for _, e := range obj.Spec.Egress {
-			var rule egressRule
-			for _, to := range e.To {
-				var p peer
-				if to.IPBlock != nil {
-					p.cidr, p.except = to.IPBlock.CIDR, to.IPBlock.Except
-				}
-				if to.NamespaceSelector != nil {
-					p.hasNS, p.nsSel = true, to.NamespaceSelector.MatchLabels
-				}
-				if to.PodSelector != nil {
-					p.hasPods, p.podSel = true, to.PodSelector.MatchLabels
-				}
-				rule.to = append(rule.to, p)
-			}
-			for _, pt := range e.Ports {
-				require.NotNil(t, pt.Port, "%s: a port rule without a port (all ports) is not what these policies mean", np.name)
-				proto := pt.Protocol
-				if proto == "" {
-					proto = "TCP"
-				}
-				rule.ports = append(rule.ports, port{proto, *pt.Port})
-			}
-			np.egress = append(np.egress, rule)
+			np.egress = append(np.egress, readRule(t, np.name, e.To, e.Ports))
 		}
 		for _, in := range obj.Spec.Ingress {
-			var rule egressRule
-			for _, from := range in.From {
-				var p peer
-				if from.IPBlock != nil {
-					p.cidr, p.except = from.IPBlock.CIDR, from.IPBlock.Except
-				}
-				if from.NamespaceSelector != nil {
-					p.hasNS, p.nsSel = true, from.NamespaceSelector.MatchLabels
-				}
-				if from.PodSelector != nil {
-					p.hasPods, p.podSel = true, from.PodSelector.MatchLabels
-				}
-				rule.to = append(rule.to, p)
-			}
-			for _, pt := range in.Ports {
-				require.NotNil(t, pt.Port, "%s: an ingress port rule without a port", np.name)
-				proto := pt.Protocol
-				if proto == "" {
-					proto = "TCP"
-				}
-				rule.ports = append(rule.ports, port{proto, *pt.Port})
-			}
-			np.ingress = append(np.ingress, rule)
+			np.ingress = append(np.ingress, readRule(t, np.name, in.From, in.Ports))
 		}
 		out = append(out, np)
 	}
