@@ -23,8 +23,6 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
@@ -96,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *one != "" {
-		if ph, err := placeholders(*dir, *one); err != nil || len(ph) > 0 {
+		if ph, err := plan.Placeholders(filepath.Join(*dir, "Pulumi."+*one+".yaml")); err != nil || len(ph) > 0 {
 			if err != nil {
 				fmt.Fprintln(stderr, "stacks:", err)
 				return 1
@@ -185,47 +183,4 @@ func chartMirror(sc *plan.StackConfig, stack string) (string, error) {
 		return AccountPlaceholder + "." + rest, nil
 	}
 	return host, nil
-}
-
-// placeholderPrefix marks the ciphertexts the repository ships in place of real secrets.
-const placeholderPrefix = "v1:placeholder-"
-
-// placeholders are the config paths (as `pulumi config set --path` takes them) whose value is a
-// placeholder ciphertext, sorted.
-func placeholders(dir, stack string) ([]string, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
-	if err != nil {
-		return nil, err
-	}
-	var file struct {
-		Config map[string]any `json:"config"`
-	}
-	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("Pulumi.%s.yaml: %w", stack, err)
-	}
-	var out []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch t := v.(type) {
-		case map[string]any:
-			if sec, ok := t["secure"].(string); ok && len(t) == 1 {
-				if strings.HasPrefix(sec, placeholderPrefix) {
-					out = append(out, path)
-				}
-				return
-			}
-			for k, e := range t {
-				walk(path+"."+k, e)
-			}
-		case []any:
-			for i, e := range t {
-				walk(fmt.Sprintf("%s[%d]", path, i), e)
-			}
-		}
-	}
-	for key, v := range file.Config {
-		walk(key, v)
-	}
-	slices.Sort(out)
-	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"sigs.k8s.io/yaml"
 
 	platform "github.com/suoke-life/suoke-platform/infra/config"
 )
@@ -123,4 +124,48 @@ func StackNames(dir string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// PlaceholderPrefix marks the ciphertexts the repository ships in place of real secrets.
+const PlaceholderPrefix = "v1:placeholder-"
+
+// Placeholders are the config paths (as `pulumi config set --path` takes them) whose value in the
+// stack file is a placeholder ciphertext, sorted. Pulumi cannot decrypt them: a preview or up stops
+// with "validating stack config: bad value", naming no key.
+func Placeholders(stackFile string) ([]string, error) {
+	raw, err := os.ReadFile(stackFile)
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(stackFile), err)
+	}
+	var out []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			if sec, ok := t["secure"].(string); ok && len(t) == 1 {
+				if strings.HasPrefix(sec, PlaceholderPrefix) {
+					out = append(out, path)
+				}
+				return
+			}
+			for k, e := range t {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for i, e := range t {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		}
+	}
+	for key, v := range file.Config {
+		walk(key, v)
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -19,9 +19,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"golang.org/x/mod/modfile"
-	"sigs.k8s.io/yaml"
 
 	"github.com/suoke-life/suoke-platform/infra"
+	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
 // cliVersion is the Pulumi CLI the workflows deploy with (.pulumi-version), which tools/pulumicli
@@ -225,44 +225,13 @@ func (e *env) cli(ctx context.Context, args ...string) (string, error) {
 	return out.String(), nil
 }
 
-// placeholderPaths are the config paths (pulumi config --path syntax) whose value in the stack file is
-// a placeholder ciphertext (secure: v1:placeholder-...).
+// placeholderPaths are the config paths whose value in the stack file is a placeholder ciphertext.
 func placeholderPaths(t *testing.T, stackFile string) []string {
 	t.Helper()
-	b, err := os.ReadFile(stackFile)
+	out, err := plan.Placeholders(stackFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Config map[string]any `json:"config"`
-	}
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if s, ok := x["secure"].(string); ok && len(x) == 1 {
-				if strings.HasPrefix(s, "v1:placeholder") {
-					out = append(out, path)
-				}
-				return
-			}
-			for k, e := range x {
-				walk(path+"."+k, e)
-			}
-		case []any:
-			for i, e := range x {
-				walk(fmt.Sprintf("%s[%d]", path, i), e)
-			}
-		}
-	}
-	for k, v := range doc.Config {
-		walk(k, v)
-	}
-	sort.Strings(out)
 	return out
 }
 
