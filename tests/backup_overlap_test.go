@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -171,13 +172,13 @@ func prefixesOverlap(a, b string) bool {
 // namespacesOverlap: some namespace is taken by both (no includedNamespaces, or "*", is every
 // namespace; an excluded one is taken by neither side that excludes it).
 func namespacesOverlap(a, b veleroTarget) bool {
-	all := func(l []string) bool { return len(l) == 0 || contains(l, "*") }
+	all := func(l []string) bool { return len(l) == 0 || slices.Contains(l, "*") }
 	switch {
 	case all(a.included) && all(b.included):
 		return true
 	case all(a.included):
 		for _, n := range b.included {
-			if !contains(a.excluded, n) {
+			if !slices.Contains(a.excluded, n) {
 				return true
 			}
 		}
@@ -186,7 +187,7 @@ func namespacesOverlap(a, b veleroTarget) bool {
 		return namespacesOverlap(b, a)
 	}
 	for _, n := range a.included {
-		if contains(b.included, n) && !contains(a.excluded, n) && !contains(b.excluded, n) {
+		if slices.Contains(b.included, n) && !slices.Contains(a.excluded, n) && !slices.Contains(b.excluded, n) {
 			return true
 		}
 	}

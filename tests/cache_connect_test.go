@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -219,7 +220,7 @@ func cacheConnectProblems(g *plan.Graph) []string {
 func roleTrustsAccount(g *plan.Graph, urns []string, ns, sa string) bool {
 	want := "system:serviceaccount:" + ns + ":" + sa
 	for _, r := range ofType(g, typeRole) {
-		if !contains(urns, r.URN) {
+		if !slices.Contains(urns, r.URN) {
 			continue
 		}
 		doc, _ := r.Inputs["assumeRolePolicy"].(string)
@@ -235,7 +236,7 @@ func roleTrustsAccount(g *plan.Graph, urns []string, ns, sa string) bool {
 			continue
 		}
 		for _, st := range d.Statement {
-			if st.Effect != "Allow" || !contains(strList(st.Action), "sts:AssumeRoleWithWebIdentity") || st.Principal["Federated"] == nil {
+			if st.Effect != "Allow" || !slices.Contains(strList(st.Action), "sts:AssumeRoleWithWebIdentity") || st.Principal["Federated"] == nil {
 				continue
 			}
 			for k, v := range st.Condition["StringEquals"] {
@@ -243,15 +244,6 @@ func roleTrustsAccount(g *plan.Graph, urns []string, ns, sa string) bool {
 					return true
 				}
 			}
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
 		}
 	}
 	return false
@@ -309,7 +301,7 @@ func sgAdmits(g *plan.Graph, targets, sources []string, port int) bool {
 	for _, r := range ofType(g, typeSGIngress) {
 		sg, _ := r.Inputs["securityGroupId"].(string)
 		ref, _ := r.Inputs["referencedSecurityGroupId"].(string)
-		if contains(targets, sg) && portIn(r.Inputs, port) && contains(sources, ref) {
+		if slices.Contains(targets, sg) && portIn(r.Inputs, port) && slices.Contains(sources, ref) {
 			return true
 		}
 	}
@@ -320,7 +312,7 @@ func sgLetsOut(g *plan.Graph, groups []string, cidr string, port int) bool {
 	for _, r := range ofType(g, typeSGEgress) {
 		sg, _ := r.Inputs["securityGroupId"].(string)
 		to, _ := r.Inputs["cidrIpv4"].(string)
-		if contains(groups, sg) && portIn(r.Inputs, port) && cidrCovers(to, cidr) {
+		if slices.Contains(groups, sg) && portIn(r.Inputs, port) && cidrCovers(to, cidr) {
 			return true
 		}
 	}
@@ -352,7 +344,7 @@ func egressAllowed(g *plan.Graph, ns string, labels map[string]string, cidr stri
 		}
 		rules, _ := spec["egress"].([]any)
 		types := strList(spec["policyTypes"])
-		if !contains(types, "Egress") && (len(types) > 0 || len(rules) == 0) {
+		if !slices.Contains(types, "Egress") && (len(types) > 0 || len(rules) == 0) {
 			continue
 		}
 		isolated = true
@@ -429,14 +421,19 @@ func rulePeerCovers(v any, cidr string) bool {
 	return false
 }
 
-// TestEveryCacheServiceCanConnect: on every stack, each cache-using service has every link to Redis.
-func TestEveryCacheServiceCanConnect(t *testing.T) {
+// noProblemsOnEveryStack records every stack and expects problems to find none in its graph.
+func noProblemsOnEveryStack(t *testing.T, problems func(*plan.Graph) []string) {
 	for _, s := range stacks(t) {
 		t.Run(s, func(t *testing.T) {
 			g, _ := record(t, s)
-			assert.Empty(t, cacheConnectProblems(g))
+			assert.Empty(t, problems(g))
 		})
 	}
+}
+
+// TestEveryCacheServiceCanConnect: on every stack, each cache-using service has every link to Redis.
+func TestEveryCacheServiceCanConnect(t *testing.T) {
+	noProblemsOnEveryStack(t, cacheConnectProblems)
 }
 
 // TestCacheConnectCatchesEachBrokenLink breaks one link at a time on a copy of staging's graph.

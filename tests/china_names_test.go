@@ -3,6 +3,7 @@ package tests
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func (f chinaFacts) unheld(s string) []string {
 		switch {
 		case !ok:
 			out = append(out, "region "+name)
-		case az != "" && !contains(r.AZs, az):
+		case az != "" && !slices.Contains(r.AZs, az):
 			out = append(out, "zone "+az)
 		}
 	}
@@ -193,12 +194,7 @@ func walkStrings(v any, visit func(string)) {
 func TestChinaNamesComeFromTheFacts(t *testing.T) {
 	f := loadChinaFacts(plan.MockAccountID)
 	require.Equal(t, []string{"amazonaws.com.cn"}, f.suffixes(), "the facts name the China regions and their suffix")
-	for _, s := range stacks(t) {
-		t.Run(s, func(t *testing.T) {
-			g, _ := record(t, s)
-			assert.Empty(t, chinaNameProblems(g, f))
-		})
-	}
+	noProblemsOnEveryStack(t, func(g *plan.Graph) []string { return chinaNameProblems(g, f) })
 }
 
 // TestHandTypedChinaNamesAreCaught adds one resource with a hand-typed name to staging's graph, per
