@@ -18,12 +18,14 @@ import (
 // taking one volume double its cost and put one stack's data in another's vault (and its retention);
 // two Velero servers on one prefix see each other's backups and expire them by their own TTL.
 //
-// AWS Backup's selection, as the API reference's BackupSelection reads (read 2026-12-03): Resources
-// are ARNs or patterns with *, NotResources are taken out, Conditions (StringEquals, StringLike,
-// StringNotEquals, StringNotLike on aws:ResourceTag/...) must all hold ("AND logic"), and ListOfTags
-// adds whatever matches any of its tags ("OR logic"). Two selections can take one resource when
+// AWS Backup's selection (docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html
+// and the China edition of AWS::Backup::BackupSelection BackupSelectionResourceType, read
+// 2026-12-03): Resources are ARNs or patterns with *, and a selection that names none takes every
+// supported resource; NotResources are taken out; Conditions (StringEquals, StringLike,
+// StringNotEquals, StringNotLike on aws:ResourceTag/...) must all hold; ListOfTags matches any of its
+// tags, and the pages do not say it is ANDed with the rest. Two selections can take one resource when
 // some pattern of each intersects and no condition of one contradicts one of the other's; a
-// ListOfTags can take any resource so tagged, so it is reported unless it is the only selection.
+// selection with a ListOfTags is taken to reach any resource so tagged, so it is always reported.
 // NotResources are ignored: they narrow a selection, and a test that ignores them can only report
 // more overlaps, never fewer.
 

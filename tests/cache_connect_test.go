@@ -19,12 +19,12 @@ import (
 // and not off the code that built it:
 //   - IAM: the role its service account runs as (the IRSA annotation) trusts that account and has an
 //     identity policy allowing elasticache:Connect on the replication group and on the user the
-//     service's contract names. ElastiCache's IAM authentication needs both (ElastiCache User Guide,
-//     "Authenticating with IAM", read 2026-12-03: "the IAM policy must allow elasticache:Connect on
-//     both the replication group and the user"), whose ARNs the Service Authorization Reference
-//     spells arn:${Partition}:elasticache:${Region}:${Account}:replicationgroup:${Id} and
-//     ...:user:${UserId}; the same guide's limitations: the user ID and user name are identical, and
-//     in-transit encryption is on.
+//     service's contract names. ElastiCache's IAM authentication needs both, and in-transit
+//     encryption (docs.amazonaws.cn/en_us/AmazonElastiCache/latest/dg/auth-iam.md, overview, and
+//     auth-to-iam-migration.md, prerequisites; read 2026-12-03). The ARNs are written here as
+//     arn:<partition>:elasticache:<region>:<account>:replicationgroup:<id> and ...:user:<user id>,
+//     the resource forms those pages' policies use. The user's ID equals its name, as the
+//     limitations of IAM-enabled users require (the same rule infra/cluster's role test holds).
 //   - RBAC: the user is in a user group the replication group uses, with authentication mode iam.
 //   - Kubernetes: the network policies of its namespace let its pods (app.kubernetes.io/name=<svc>,
 //     the label they select by) send to every address of the subnets Redis lives in, on its port.
@@ -327,7 +327,8 @@ func cidrCovers(outer, inner string) bool {
 }
 
 // egressAllowed evaluates the namespace's NetworkPolicies for a TCP connection from a pod with
-// labels to every address of cidr (Kubernetes "Network Policies", read 2026-12-03): the pod is
+// labels to every address of cidr, with the semantics infra/cluster/netpol_eval_test.go cites
+// (Kubernetes "Network Policies"; that package's evaluator cannot be imported here): the pod is
 // isolated for egress when a policy selecting it has Egress among its policyTypes (or, with none
 // listed, has egress rules); an isolated pod may connect when some selecting policy's rule matches
 // both the port (no ports: all) and the peer (no peers: all). Only ipBlock peers name addresses

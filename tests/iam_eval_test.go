@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// A small evaluator of IAM identity policies, written from the IAM User Guide ("Policy evaluation
-// logic" and "IAM JSON policy elements: Action / Resource", read 2026-12-03): a request is allowed
+// A small evaluator of IAM identity policies, after the IAM User Guide's "Policy evaluation logic" and
+// its JSON element reference for Action and Resource (not re-read for this file): a request is allowed
 // when some Allow statement matches its action and resource and no Deny statement does; Action
 // matches case-insensitively, Resource case-sensitively, both with the wildcards * (any run of
 // characters) and ? (any one character); Action and Resource are a string or a list of strings.

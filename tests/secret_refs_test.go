@@ -17,8 +17,8 @@ import (
 // stays in ContainerCreating (a volume) or CreateContainerConfigError (an env reference), and a
 // Helm release waiting on it times out and rolls back.
 //
-// Where pods read Secrets (Kubernetes API reference, core/v1 PodSpec, Volume, EnvVarSource,
-// EnvFromSource, ProjectedVolumeSource; read 2026-12-03): volumes[].secret.secretName,
+// Where pods read Secrets (the core/v1 types PodSpec, Volume, EnvVarSource, EnvFromSource and
+// ProjectedVolumeSource of k8s.io/api, the module this repository pins): volumes[].secret.secretName,
 // volumes[].projected.sources[].secret.name, env[].valueFrom.secretKeyRef.name,
 // envFrom[].secretRef.name, imagePullSecrets[].name, and a ServiceAccount's imagePullSecrets, which
 // its pods pull with. The walk looks for these shapes anywhere in a workload, a CloudNativePG object
