@@ -32,17 +32,19 @@ import (
 
 // chartSecretValues are the values paths, per chart, whose value is the name of a Secret that a pod
 // of the release reads, in the release's namespace; enabled is the boolean path that must be true for
-// the chart to read it ("" when always).
+// the chart to read it ("" when always). What each chart does with the value is as its values.yaml
+// documents it and the Prometheus operator's API documents the CR fields; not re-read for this file,
+// and cmd/render, which renders the pinned charts, is where a change of that would show.
 var chartSecretValues = map[string][]struct{ path, enabled, why string }{
 	"kube-prometheus-stack": {
-		{"grafana.admin.existingSecret", "", "grafana chart templates/_pod.tpl: GF_SECURITY_ADMIN_USER/PASSWORD valueFrom.secretKeyRef"},
+		{"grafana.admin.existingSecret", "", "the grafana subchart reads the admin user and password from it (secretKeyRef)"},
 		{"alertmanager.alertmanagerSpec.configSecret", "alertmanager.alertmanagerSpec.useExistingSecret",
 			"Alertmanager spec.configSecret: the operator mounts it into the Alertmanager pods (same namespace)"},
 		{"prometheus.prometheusSpec.secrets", "", "Prometheus spec.secrets: mounted into the Prometheus pods (same namespace)"},
 		{"alertmanager.alertmanagerSpec.secrets", "", "Alertmanager spec.secrets: mounted into the Alertmanager pods (same namespace)"},
 	},
 	"velero": {
-		{"credentials.existingSecret", "credentials.useSecret", "velero chart templates/deployment.yaml: the cloud-credentials volume"},
+		{"credentials.existingSecret", "credentials.useSecret", "the velero chart mounts it as the cloud-credentials volume"},
 	},
 }
 
