@@ -27,7 +27,10 @@ import (
 //   - CloudNativePG (api/v1 cluster_types.go and pooler_types.go): a Cluster reads superuserSecret,
 //     bootstrap.initdb.secret, certificates.{serverTLSSecret,serverCASecret,clientCASecret,
 //     replicationTLSSecret}, managed.roles[].passwordSecret, externalClusters[].{password,sslKey,
-//     sslCert,sslRootCert}; a Pooler reads pgbouncer.authQuerySecret.
+//     sslCert,sslRootCert}; a Pooler reads pgbouncer.authQuerySecret; the barman-cloud plugin's
+//     ObjectStore (plugin-barman-cloud api/v1, barman-cloud's BarmanObjectStoreConfiguration) reads
+//     s3Credentials.{accessKeyId,secretAccessKey,region,sessionToken} and endpointCA in the
+//     sidecar it runs beside each instance.
 //   - chart values that name a Secret a pod of the chart reads (chartSecretValues).
 
 // chartSecretValues are the values paths, per chart, whose value is the name of a Secret that a pod
@@ -170,6 +173,17 @@ func secretReferences(g *plan.Graph) []secretRef {
 			if n, ok := path(spec, "pgbouncer", "authQuerySecret", "name").(string); ok {
 				add(n, "pgbouncer.authQuerySecret")
 			}
+		case r.Type == "kubernetes:barmancloud.cnpg.io/v1:ObjectStore":
+			walkPodSecrets(r.Inputs["spec"], "spec", add) // instanceSidecarConfiguration.env
+			conf := asMap(path(asMap(r.Inputs["spec"]), "configuration"))
+			for _, k := range []string{"accessKeyId", "secretAccessKey", "region", "sessionToken"} {
+				if n, ok := path(conf, "s3Credentials", k, "name").(string); ok {
+					add(n, "configuration.s3Credentials."+k)
+				}
+			}
+			if n, ok := path(conf, "endpointCA", "name").(string); ok {
+				add(n, "configuration.endpointCA")
+			}
 		case strings.HasPrefix(r.Type, "kubernetes:") && r.Type != "kubernetes:core/v1:Secret":
 			// Workloads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) and
 			// ServiceAccounts: the shapes are the same at every depth of their specs.
@@ -301,6 +315,10 @@ func TestMissingSecretsAreCaught(t *testing.T) {
 			spec["superuserSecret"] = map[string]any{"name": "postgres-root"}
 			in["spec"] = spec
 		}, "reads Secret data/postgres-root"},
+		{"object store keys from a Secret", "kubernetes:barmancloud.cnpg.io/v1:ObjectStore", nameIs("database-object-store"), func(in map[string]any) {
+			in["spec"] = map[string]any{"configuration": map[string]any{"s3Credentials": map[string]any{
+				"accessKeyId": map[string]any{"name": "backup-keys", "key": "id"}}}}
+		}, "reads Secret data/backup-keys (configuration.s3Credentials.accessKeyId)"},
 		{"service account pull Secret", "kubernetes:core/v1:ServiceAccount", nameIs("cluster-sa-xiaoai"), func(in map[string]any) {
 			in["imagePullSecrets"] = []any{map[string]any{"name": "regcred"}}
 		}, "reads Secret agents/regcred"},
