@@ -1,5 +1,5 @@
 // Package tests runs the whole program for every stack file as it is, and checks what reviewers and
-// users rely on: the sizing plan, the policies, the outputs, the partitions, and the golden plan summaries.
+// users rely on: the sizing baseline, the policies, the outputs, the partitions, and the golden plan summaries.
 package tests
 
 import (

@@ -39,15 +39,15 @@ func tierList() []string {
 // from the lists the validation checks against, where there is one.
 func Fields() []FieldDoc {
 	return []FieldDoc{
-		{Path: "nodePools.<tier>", Type: "object", Allowed: oneOf(tierList()) + " as the key", Description: "One node pool per tier; keys given merge over the sizing plan's pool."},
+		{Path: "nodePools.<tier>", Type: "object", Allowed: oneOf(tierList()) + " as the key", Description: "One node pool per tier; keys given merge over the sizing baseline's pool."},
 		{Path: "nodePools.<tier>.min", Type: "integer", Allowed: "at least 1 (per AZ for database); at most max", Description: "Fewest nodes the autoscaler keeps."},
-		{Path: "nodePools.<tier>.desired", Type: "integer", Allowed: "between min and max; in prod at least the sizing plan's", Description: "Nodes at creation; the autoscaler moves it afterwards (the program ignores later changes)."},
+		{Path: "nodePools.<tier>.desired", Type: "integer", Allowed: "between min and max; in prod at least the sizing baseline's", Description: "Nodes at creation; the autoscaler moves it afterwards (the program ignores later changes)."},
 		{Path: "nodePools.<tier>.max", Type: "integer", Allowed: "at least 1", Description: "Most nodes the autoscaler may add."},
 		{Path: "nodePools.<tier>.vcpu", Type: "integer", Allowed: "1 to 192", Description: "vCPUs per node the instance type must offer at least."},
 		{Path: "nodePools.<tier>.memoryGiB", Type: "integer", Allowed: "1 to 1536", Description: "Memory per node the instance type must offer at least."},
 		{Path: "nodePools.<tier>.arch", Type: "string", Allowed: oneOf(AllArchs()), Description: "CPU architecture of the nodes."},
 		{Path: "nodePools.<tier>.instanceType", Type: "string", Allowed: "an EC2 type of the region's catalog with at least vcpu and memoryGiB", Default: "picked from the catalog", Description: "Instance type; unset, the cheapest type of the catalog that fits vcpu, memoryGiB and arch."},
-		{Path: "nodePools.<tier>.reason", Type: "string", Allowed: "required in prod when desired exceeds the sizing plan's", Description: "Why the pool differs from the sizing plan."},
+		{Path: "nodePools.<tier>.reason", Type: "string", Allowed: "required in prod when desired exceeds the sizing baseline's", Description: "Why the pool differs from the sizing baseline."},
 
 		{Path: "cache.nodes", Type: "integer", Allowed: "1 to 6; in prod and dr at least one per AZ", Description: "ElastiCache nodes: one primary and replicas."},
 		{Path: "cache.vcpu", Type: "integer", Allowed: "at least 1", Description: "vCPUs per node the node type must offer at least."},
