@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -60,10 +62,137 @@ func configReference() string {
 		if len(def) > 60 {
 			def = "see Pulumi.yaml"
 		}
-		fmt.Fprintf(&b, "| `%s:%s` | %s | `%s` | %s |\n", config.Namespace, k.Name, k.Type, def, strings.ReplaceAll(k.Description, "|", "\\|"))
+		fmt.Fprintf(&b, "| `%s:%s` | %s | `%s` | %s |\n", config.Namespace, k.Name, k.Type, def, cell(k.Description))
+	}
+	b.WriteString("\nThe fields of each object-valued key (`[]` stands for each element of a list")
+	for _, p := range sortedKeys(config.FieldPlaceholders()) {
+		fmt.Fprintf(&b, ", `%s` for each of %s", p, strings.Join(config.FieldPlaceholders()[p], ", "))
+	}
+	b.WriteString("; a field left out keeps its default):\n")
+	fields := config.Fields()
+	for _, key := range config.ObjectKeys() {
+		name := strings.TrimSuffix(key, "[]")
+		fmt.Fprintf(&b, "\n#### `%s`\n\n| field | type | default | allowed | description |\n|---|---|---|---|---|\n", name)
+		for _, f := range fields {
+			if !strings.HasPrefix(f.Path, name+".") && !strings.HasPrefix(f.Path, name+"[]") {
+				continue
+			}
+			def, literal := config.DefaultOf(f)
+			switch {
+			case literal && len(def) > 100:
+				def = "see Pulumi.yaml"
+			case literal:
+				def = "`" + def + "`"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", f.Path, f.Type, cell(def), cell(f.Allowed), cell(f.Description))
+		}
 	}
 	b.WriteString("\n" + refEnd)
 	return b.String()
+}
+
+// cell escapes a table cell's pipes.
+func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// TestEveryObjectFieldIsDocumented asks the config parser, not infra/config's tables, which fields
+// each object accepts: it puts an unknown field into every object of every object-valued key (and
+// into every object the documentation lists inside them), and reads the supported fields from the
+// parser's error. Each must have a row in config.Fields(), and each row must be one of them: a field
+// added to the parser without a row, or a row left behind by a removed field, fails here.
+func TestEveryObjectFieldIsDocumented(t *testing.T) {
+	fields := config.Fields()
+	objects := config.ObjectKeys()
+	for _, f := range fields {
+		switch f.Type {
+		case "object":
+			objects = append(objects, f.Path)
+		case "list(object)":
+			objects = append(objects, f.Path+"[]")
+		}
+	}
+	seen := map[string]bool{}
+	for _, obj := range objects {
+		if seen[obj] {
+			continue
+		}
+		seen[obj] = true
+		documented := documentedChildren(fields, obj)
+		if len(documented) == 1 && strings.HasPrefix(documented[0], "<") {
+			continue // keyed by data (nodePools.<tier>), not by field names
+		}
+		t.Run(obj, func(t *testing.T) {
+			supported := supportedFields(t, obj)
+			require.NotEmpty(t, supported, "the parser named no supported fields for %s", obj)
+			assert.ElementsMatch(t, supported, documented,
+				"fields of %s: the parser accepts the first list, config.Fields() documents the second", obj)
+		})
+	}
+}
+
+// documentedChildren are the last segments of the rows one level under obj. A row's placeholder
+// segment (<group>) matches each name it stands for.
+func documentedChildren(fields []config.FieldDoc, obj string) []string {
+	want := strings.Split(obj, ".")
+	var out []string
+	for _, f := range fields {
+		segs := strings.Split(f.Path, ".")
+		if len(segs) != len(want)+1 {
+			continue
+		}
+		if strings.HasSuffix(obj, "[]") && f.Path == obj {
+			continue
+		}
+		match := true
+		for i, s := range want {
+			if segs[i] != s && !slices.Contains(config.FieldPlaceholders()[segs[i]], s) {
+				match = false
+			}
+		}
+		if match {
+			out = append(out, strings.TrimSuffix(segs[len(segs)-1], "[]"))
+		}
+	}
+	return out
+}
+
+const probeField = "zzzProbe"
+
+// supportedFields parses a stack config with an unknown field inside the object at path (placeholders
+// made concrete) and returns the fields the parser's error names as supported.
+func supportedFields(t *testing.T, path string) []string {
+	concrete := path
+	for p, names := range config.FieldPlaceholders() {
+		concrete = strings.ReplaceAll(concrete, p, names[0])
+	}
+	segs := strings.Split(concrete, ".")
+	var value any = map[string]any{probeField: 1}
+	for i := len(segs) - 1; i >= 1; i-- {
+		name, list := strings.CutSuffix(segs[i], "[]")
+		if list {
+			value = []any{value}
+		}
+		value = map[string]any{name: value}
+	}
+	key, keyIsList := strings.CutSuffix(segs[0], "[]")
+	if keyIsList {
+		value = []any{value}
+	}
+	raw, err := json.Marshal(value)
+	require.NoError(t, err)
+	_, err = config.Parse(config.Input{Project: "p", Stack: "probe", Region: "cn-northwest-1", Values: map[string]string{key: string(raw)}})
+	var ce *config.Error
+	require.ErrorAs(t, err, &ce, "the parser accepted an unknown field in %s", path)
+	wantField := strings.ReplaceAll(concrete, "[]", "[0]") + "." + probeField
+	for _, e := range ce.Errs {
+		if e.Field != wantField {
+			continue
+		}
+		_, list, ok := strings.Cut(e.Detail, "supported: ")
+		require.True(t, ok, "%s: %s", e.Field, e.Detail)
+		return strings.Split(strings.TrimSuffix(list, ")"), ", ")
+	}
+	t.Fatalf("no unknown-field error at %s; errors: %v", wantField, ce.Errs)
+	return nil
 }
 
 // TestReadmeConfigReference keeps the README's config reference in sync with the key table.
@@ -110,4 +239,13 @@ func copyFile(t *testing.T, from, to string) {
 	b, err := os.ReadFile(from)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(to, b, 0o644))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

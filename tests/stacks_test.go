@@ -1,9 +1,8 @@
 // Package tests runs the whole program for every stack file as it is, and checks what reviewers and
-// users rely on: the sizing plan, the policies, the outputs, the partitions, and the golden plans.
+// users rely on: the sizing baseline, the policies, the outputs, the partitions, and the golden plan summaries.
 package tests
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -110,33 +109,45 @@ func TestPartitions(t *testing.T) {
 	assert.Contains(t, string(b), "arn:aws:")
 }
 
-// TestGoldenPlans compares each stack's plan with tests/testdata/<stack>.json. A reviewer reads
-// their diff like a preview diff; `go test ./tests -update` rewrites them.
+// goldenLimit is the size a golden summary must stay under to be read in a pull request: past it,
+// summaryFields in infra/report shows too much.
+const goldenLimit = 100_000
+
+// TestGoldenPlans compares each stack's plan summary (report.Summary: per component, each resource's
+// type, name and the inputs a reviewer reads) with tests/testdata/<stack>.summary, and prints their
+// diff on a mismatch; `go test ./tests -update` rewrites them. The full plan is cmd/plan -json (CI
+// keeps it as an artifact).
+//
+// It also checks that every type the summary table has a row for is one some stack registers, so a
+// renamed type does not leave its row behind unused.
 func TestGoldenPlans(t *testing.T) {
+	registered, ran := map[string]bool{}, 0
 	for _, s := range stacks(t) {
 		t.Run(s, func(t *testing.T) {
 			_, doc := record(t, s)
-			var buf bytes.Buffer
-			require.NoError(t, report.WriteJSON(&buf, doc))
-			path := filepath.Join("testdata", s+".json")
+			ran++
+			for _, r := range doc.Resources {
+				registered[r.Type] = true
+			}
+			got := report.Summary(doc)
+			path := filepath.Join("testdata", s+".summary")
+			assert.Less(t, len(got), goldenLimit, "the summary of %s is %d bytes: too long to review", s, len(got))
 			if *update {
-				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 				return
 			}
 			want, err := os.ReadFile(path)
-			require.NoError(t, err, "no golden plan: run go test ./tests -update and review it")
-			if string(want) != buf.String() {
-				d := report.Diff(mustDoc(t, want), doc)
-				var out bytes.Buffer
-				_ = report.WriteDiff(&out, d, false)
-				t.Fatalf("plan of %s differs from %s (go test ./tests -update rewrites it after review):\n%s", s, path, out.String())
+			require.NoError(t, err, "no golden summary: run go test ./tests -update and review it")
+			assert.Less(t, len(want), goldenLimit, "%s is over the limit", path)
+			if string(want) != got {
+				t.Fatalf("the plan of %s differs from %s (go test ./tests -update rewrites it after review):\n%s",
+					s, path, report.SummaryDiff(string(want), got, path, "plan of "+s))
 			}
 		})
 	}
-}
-
-func mustDoc(t *testing.T, b []byte) *report.Document {
-	var d report.Document
-	require.NoError(t, json.Unmarshal(b, &d))
-	return &d
+	if ran == len(stacks(t)) {
+		for _, typ := range report.SummaryTypes() {
+			assert.True(t, registered[typ], "infra/report's summary table has a row for %s, which no stack registers", typ)
+		}
+	}
 }

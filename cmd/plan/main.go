@@ -2,9 +2,10 @@
 // what it would build: resources, network, node pools, policy results, cost by tier and the deploy-time
 // estimate. No cloud account, no CLI.
 //
-//	go run ./cmd/plan -stack prod                  # reviewer's summary
-//	go run ./cmd/plan -stack prod -json            # the JSON contract of DESIGN.md
+//	go run ./cmd/plan -stack prod                  # the offline plan as text
+//	go run ./cmd/plan -stack prod -json            # the plan's JSON contract (infra/report)
 //	go run ./cmd/plan -stack prod -format markdown # a pull-request comment
+//	go run ./cmd/plan -stack prod -format summary  # per component, the inputs a reviewer reads (the golden files)
 //	go run ./cmd/plan -stack prod -diff old.json   # changes against a saved -json plan, with the cost change
 //
 // It exits 1 on a config error or a failed policy, 2 on bad usage, 0 otherwise.
@@ -33,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "", "stack name: reads Pulumi.<stack>.yaml (required)")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	asJSON := fs.Bool("json", false, "print the recorded graph as JSON (the plan contract)")
-	format := fs.String("format", "text", "output format: text or markdown")
+	format := fs.String("format", "text", "output format: text, markdown or summary (the golden files' per-component summary)")
 	diffFile := fs.String("diff", "", "compare against a plan saved with -json")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -42,8 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "plan: -stack is required; stacks here: %v\n", plan.StackNames(*dir))
 		return 2
 	}
-	if *format != "text" && *format != "markdown" {
-		fmt.Fprintf(stderr, "plan: -format %q: supported values: text, markdown\n", *format)
+	if *format != "text" && *format != "markdown" && *format != "summary" {
+		fmt.Fprintf(stderr, "plan: -format %q: supported values: text, markdown, summary\n", *format)
 		return 2
 	}
 
@@ -78,6 +79,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = report.WriteJSON(stdout, doc)
 	case *format == "markdown":
 		err = report.WriteMarkdown(stdout, doc)
+	case *format == "summary":
+		err = report.WriteSummary(stdout, doc)
 	default:
 		err = report.WriteText(stdout, doc)
 	}

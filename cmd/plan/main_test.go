@@ -75,3 +75,12 @@ func TestMarkdown(t *testing.T) {
 	assert.Contains(t, out.String(), "### Offline plan: `s`")
 	assert.Contains(t, out.String(), "```mermaid")
 }
+
+// TestSummaryFormat: -format summary prints the per-component summary the golden files hold.
+func TestSummaryFormat(t *testing.T) {
+	dir := project(t, "s", staging(t))
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-dir", dir, "-stack", "s", "-format", "summary"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "\ntype suoke:network:Network\n+ network #")
+	assert.Contains(t, out.String(), "\n    cidrBlock: \"10.50.0.0/16\"\n")
+}

@@ -24,7 +24,7 @@ func TestDefaultsPlanProd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "aws-cn", p.Region.Partition)
 	assert.Equal(t, []string{"cn-northwest-1a", "cn-northwest-1b", "cn-northwest-1c"}, p.AZNames())
-	// The sizing plan, and the cheapest non-burstable types that meet it.
+	// The sizing baseline, and the cheapest non-burstable types that meet it.
 	want := map[Tier]struct {
 		typ           string
 		desired, vcpu int
@@ -92,8 +92,8 @@ func TestBadValues(t *testing.T) {
 		{"nodePools unknown field", map[string]string{KeyNodePools: `{"agents": {"desire": 4}}`}, "", "nodePools.agents.desire", field.ErrorTypeInvalid, `did you mean "desired"`},
 		{"desired not int", map[string]string{KeyNodePools: `{"agents": {"desired": "four"}}`}, "", "nodePools.agents.desired", field.ErrorTypeInvalid, `"four"`},
 		{"desired above max", map[string]string{KeyNodePools: `{"agents": {"desired": 9, "reason": "launch"}}`}, "", "nodePools.agents.desired", field.ErrorTypeInvalid, "must be between min (4) and max (8)"},
-		{"desired below plan in prod", map[string]string{KeyNodePools: `{"agents": {"min": 2, "desired": 2}}`}, "", "nodePools.agents.desired", field.ErrorTypeInvalid, "sizing plan's 4"},
-		{"desired above plan without reason", map[string]string{KeyNodePools: `{"agents": {"desired": 5}}`}, "", "nodePools.agents.reason", field.ErrorTypeRequired, "exceeds the sizing plan's 4"},
+		{"desired below the baseline in prod", map[string]string{KeyNodePools: `{"agents": {"min": 2, "desired": 2}}`}, "", "nodePools.agents.desired", field.ErrorTypeInvalid, "sizing baseline's 4"},
+		{"desired above the baseline without reason", map[string]string{KeyNodePools: `{"agents": {"desired": 5}}`}, "", "nodePools.agents.reason", field.ErrorTypeRequired, "exceeds the sizing baseline's 4"},
 		{"min above max", map[string]string{KeyNodePools: `{"gateway": {"min": 5, "desired": 5, "max": 4, "reason": "x"}}`}, "", "nodePools.gateway.min", field.ErrorTypeInvalid, "must not exceed max (4)"},
 		{"max zero", map[string]string{KeyNodePools: `{"monitoring": {"min": 0, "desired": 0, "max": 0}}`}, "", "nodePools.monitoring.max", field.ErrorTypeInvalid, "0"},
 		{"database min zero", map[string]string{KeyNodePools: `{"database": {"min": 0}}`}, "", "nodePools.database.min", field.ErrorTypeInvalid, "at least 1"},

@@ -84,7 +84,7 @@ const (
 	DefaultMaintenanceWindow     = "sun:19:00-sun:20:00"
 )
 
-// DefaultPostgres is the sizing plan's database: one primary and two replicas, one per AZ.
+// DefaultPostgres is the sizing baseline's database: one primary and two replicas, one per AZ.
 func DefaultPostgres() Postgres {
 	return Postgres{
 		Instances: DefaultPostgresInstances, StorageGiB: DefaultPostgresStorageGiB, WALStorageGiB: DefaultPostgresWALStorageGiB,

@@ -1,7 +1,7 @@
 package config
 
-// The defaults, in one place. They are the production sizing plan (DESIGN.md "The sizing plan",
-// from the deployment plan); stack files set only what differs. Pulumi.yaml declares the same
+// The defaults, in one place. They are the production sizing baseline (the node sizes and counts
+// of the deployment design); stack files set only what differs. Pulumi.yaml declares the same
 // defaults for the CLI, and a test holds the two equal.
 
 const (
@@ -19,9 +19,9 @@ const (
 	DefaultAccountBaseline = true
 )
 
-// SizingPlan is the deployment plan's node pools as the plan states them (gateway 2×4c8g, agents
-// 4×8c16g, business 6×4c8g, database 3×8c32g, monitoring 2×4c8g). Reports compare against it.
-// Database counts are per AZ (one node group per AZ).
+// SizingPlan is the sizing baseline: the node pools the deployment design states (gateway
+// 2×4c8g, agents 4×8c16g, business 6×4c8g, database 3×8c32g, monitoring 2×4c8g). Reports compare
+// against it. Database counts are per AZ (one node group per AZ).
 func SizingPlan() map[Tier]NodePool {
 	return map[Tier]NodePool{
 		TierGateway:    {Min: 2, Desired: 2, Max: 4, VCPU: 4, MemoryGiB: 8, Arch: ArchX86},
@@ -32,15 +32,15 @@ func SizingPlan() map[Tier]NodePool {
 	}
 }
 
-// MonitoringPoolReason is why the default monitoring pool is larger than the plan's 4c8g. The
+// MonitoringPoolReason is why the default monitoring pool is larger than the sizing baseline's 4c8g. The
 // capacity policy (EKS-009) computes the requests of everything this pool runs from the components'
-// own footprints; at the plan's size they exceed its 80% headroom line.
-const MonitoringPoolReason = "the plan's 4c8g cannot hold the monitoring stack beside the platform add-ons this pool runs " +
+// own footprints; at the baseline's size they exceed its 80% headroom line.
+const MonitoringPoolReason = "the sizing baseline's 4c8g cannot hold the monitoring stack beside the platform add-ons this pool runs " +
 	"(Prometheus, Alertmanager, collectors, Tempo, Grafana; cert-manager, LB controller, autoscaler, metrics-server, VPA, " +
 	"CloudNativePG operator, Velero): about 11.4 GiB requested against 13.3 GiB allocatable on 2 x 4c8g, over the 80% " +
 	"headroom line; 2 x 4c16g gives 28.5 GiB for less than a third node"
 
-// DefaultNodePools is the sizing plan with the one change it cannot hold: monitoring nodes get
+// DefaultNodePools is the sizing baseline with the one change it cannot hold: monitoring nodes get
 // 16 GiB (MonitoringPoolReason), so that a stack file with only a region and an environment
 // passes every policy.
 func DefaultNodePools() map[Tier]NodePool {

@@ -122,7 +122,7 @@ type SMTP struct {
 	Password  Secret
 }
 
-// Receivers are the Alertmanager receivers of the alerting plan: P0 pages on-call, P1 tells the team,
+// Receivers are the Alertmanager receivers of the alert routing: P0 pages on-call, P1 tells the team,
 // P2 and P3 open tickets.
 type Receivers struct {
 	OnCall ReceiverTargets
@@ -191,7 +191,7 @@ func OpenSearchTypeNames() []string {
 // read 2026-11-25).
 var openSearchVersions = []string{"OpenSearch_2.13", "OpenSearch_2.15", "OpenSearch_2.17", "OpenSearch_2.19"}
 
-// DefaultMonitoring is the production plan: two Prometheus and Alertmanager replicas, 30 days in
+// DefaultMonitoring is the production default: two Prometheus and Alertmanager replicas, 30 days in
 // 50Gi, logs in a three-node domain with three dedicated masters, 10% of traces.
 func DefaultMonitoring() Monitoring {
 	return Monitoring{

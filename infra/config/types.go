@@ -48,7 +48,7 @@ const (
 // AllArchs lists the supported CPU architectures.
 func AllArchs() []string { return []string{string(ArchX86), string(ArchARM)} }
 
-// Tier is a node pool of the sizing plan.
+// Tier is a node pool of the sizing baseline.
 type Tier string
 
 const (
@@ -126,7 +126,7 @@ type NodePool struct {
 	InstanceType string
 	// InstanceTypeExplicit records whether config set the type (true) or the catalog picked it.
 	InstanceTypeExplicit bool
-	// Reason explains a size above the sizing plan; required where desired exceeds the plan in prod.
+	// Reason explains a size above the sizing baseline; required where desired exceeds it in prod.
 	Reason string
 }
 

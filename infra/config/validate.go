@@ -155,10 +155,10 @@ func validateNodePools(p *Platform) field.ErrorList {
 		if p.Environment == EnvProd {
 			want := plan[t].Desired
 			if pool.Desired < want {
-				errs = append(errs, field.Invalid(path.Child(FieldDesired), pool.Desired, fmt.Sprintf("must be at least the sizing plan's %d in prod", want)))
+				errs = append(errs, field.Invalid(path.Child(FieldDesired), pool.Desired, fmt.Sprintf("must be at least the sizing baseline's %d in prod", want)))
 			}
 			if pool.Desired > want && strings.TrimSpace(pool.Reason) == "" {
-				errs = append(errs, field.Required(path.Child(FieldReason), fmt.Sprintf("desired %d exceeds the sizing plan's %d in prod: say why", pool.Desired, want)))
+				errs = append(errs, field.Required(path.Child(FieldReason), fmt.Sprintf("desired %d exceeds the sizing baseline's %d in prod: say why", pool.Desired, want)))
 			}
 		}
 		if pool.VCPU < 1 || pool.VCPU > 192 {

@@ -36,7 +36,7 @@ var clusterRules = []Rule{
 	{ID: "EKS-008", Severity: Critical, Description: "no IRSA role trusts more than one service account", Check: checkIRSATrust},
 	{ID: "EKS-009", Severity: High, Description: "every Helm release is pinned to an exact chart version", Check: checkReleasesPinned},
 	{ID: "EKS-010", Severity: High, Description: "charts and images come only from the configured registries", Check: checkRegistries},
-	{ID: "EKS-011", Severity: High, Description: "in prod, every tier's nodes (desired count × type) meet the sizing plan", Check: checkPlanCapacity},
+	{ID: "EKS-011", Severity: High, Description: "in prod, every tier's nodes (desired count × type) meet the sizing baseline", Check: checkPlanCapacity},
 	{ID: "EKS-012", Severity: High, Description: "what the program schedules on each pool fits its allocatable capacity with headroom", Check: checkScheduledFits},
 }
 
@@ -495,9 +495,9 @@ func checkPlanCapacity(x *Index) []Finding {
 		case got == nil:
 			out = append(out, fail(id, "tier %s has no node group", t))
 		case got.nodes < nodes || got.vcpu < nodes*want.VCPU || got.mem < float64(nodes*want.MemoryGiB):
-			out = append(out, fail(id, "tier %s has %d nodes, %d vCPU, %g GiB; the plan needs %d × %d vCPU / %d GiB", t, got.nodes, got.vcpu, got.mem, nodes, want.VCPU, want.MemoryGiB))
+			out = append(out, fail(id, "tier %s has %d nodes, %d vCPU, %g GiB; the sizing baseline needs %d × %d vCPU / %d GiB", t, got.nodes, got.vcpu, got.mem, nodes, want.VCPU, want.MemoryGiB))
 		default:
-			out = append(out, pass(id, "tier %s: %d × %s = %d vCPU, %g GiB (plan %d × %dc%dg)", t, got.nodes, got.types[0], got.vcpu, got.mem, nodes, want.VCPU, want.MemoryGiB))
+			out = append(out, pass(id, "tier %s: %d × %s = %d vCPU, %g GiB (baseline %d × %dc%dg)", t, got.nodes, got.types[0], got.vcpu, got.mem, nodes, want.VCPU, want.MemoryGiB))
 		}
 	}
 	return out

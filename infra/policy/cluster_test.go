@@ -189,5 +189,5 @@ func TestPlanCapacityOnlyInProd(t *testing.T) {
 	g := eksGood()
 	g.Environment = "staging"
 	eksFind(g, "agentsa").Inputs["scalingConfig"] = map[string]any{"desiredSize": 1.0}
-	assert.Empty(t, Failed(EvaluateRules(g, []Rule{eksRule("EKS-011")})), "staging is allowed smaller than the plan")
+	assert.Empty(t, Failed(EvaluateRules(g, []Rule{eksRule("EKS-011")})), "staging is allowed smaller than the sizing baseline")
 }

@@ -27,7 +27,7 @@ type ClusterSummary struct {
 }
 
 // ClusterPool is one pool: its groups and nodes, allocatable capacity against what is scheduled,
-// and the sizing plan.
+// and the sizing baseline.
 type ClusterPool struct {
 	Tier         string `json:"tier"`
 	InstanceType string `json:"instanceType"`
@@ -205,7 +205,7 @@ func writeClusterText(p *printer, w io.Writer, d *Document) {
 	}
 	p.f("\nCluster %s (Kubernetes %s): capacity at desired size against what the program schedules\n", c.Name, c.Version)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "  pool\ttype\tgroups\tnodes\tallocatable CPU / MiB\trequested CPU / MiB\tused\tplan\n")
+	fmt.Fprintf(tw, "  pool\ttype\tgroups\tnodes\tallocatable CPU / MiB\trequested CPU / MiB\tused\tbaseline\n")
 	for _, l := range c.Pools {
 		fmt.Fprintf(tw, "  %s (%s)\t%s\t%d\t%d\t%dm / %d\t%dm / %d\t%s / %s\t%d×%dc%dg\n", l.Tier, taintNote(l.Taint), l.InstanceType, l.Groups, l.Nodes,
 			l.AllocCPU, l.AllocMemory, l.ReqCPU, l.ReqMemory, percent(l.ReqCPU, l.AllocCPU), percent(l.ReqMemory, l.AllocMemory), l.PlanNodes, l.PlanVCPU, l.PlanMemory)
@@ -248,7 +248,7 @@ func writeClusterMarkdown(p *printer, d *Document) {
 		return
 	}
 	p.f("\n**Cluster** `%s`, Kubernetes %s: pools at desired size against what the program schedules\n\n", c.Name, c.Version)
-	p.f("| pool | type | groups | nodes | allocatable | requested | used CPU / memory | plan |\n|---|---|---:|---:|---|---|---|---|\n")
+	p.f("| pool | type | groups | nodes | allocatable | requested | used CPU / memory | baseline |\n|---|---|---:|---:|---|---|---|---|\n")
 	for _, l := range c.Pools {
 		p.f("| %s (%s) | `%s` | %d | %d | %dm / %d MiB | %dm / %d MiB | %s / %s | %d×%dc%dg |\n", l.Tier, taintNote(l.Taint), l.InstanceType, l.Groups, l.Nodes,
 			l.AllocCPU, l.AllocMemory, l.ReqCPU, l.ReqMemory, percent(l.ReqCPU, l.AllocCPU), percent(l.ReqMemory, l.AllocMemory), l.PlanNodes, l.PlanVCPU, l.PlanMemory)

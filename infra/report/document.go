@@ -1,6 +1,6 @@
 // Package report turns a recorded graph and its policy results into what reviewers read: the JSON
-// contract of DESIGN.md, a text summary, a pull-request comment in markdown, and a diff against a
-// saved plan.
+// contract, a text summary, the per-component summary the golden files hold, a pull-request comment
+// in markdown, and a diff against a saved plan.
 package report
 
 import (
@@ -13,7 +13,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/policy"
 )
 
-// Document is the offline plan's JSON contract (DESIGN.md): add fields freely, never rename these.
+// Document is the offline plan's JSON contract: add fields freely, never rename these.
 type Document struct {
 	Project   string          `json:"project"`
 	Stack     string          `json:"stack"`
@@ -38,7 +38,7 @@ type Document struct {
 	ZoneLoss *ZoneLoss `json:"zoneLoss,omitempty"`
 }
 
-// PoolLine is one node pool against the sizing plan.
+// PoolLine is one node pool against the sizing baseline.
 type PoolLine struct {
 	Tier         string  `json:"tier"`
 	InstanceType string  `json:"instanceType"`
@@ -49,7 +49,7 @@ type PoolLine struct {
 	Max          int     `json:"max"`
 	PerAZ        bool    `json:"perAz"`
 	AZs          int     `json:"azs"`
-	// PlanNodes and PlanVCPU/PlanMemoryGiB are the sizing plan's figures for the tier.
+	// PlanNodes and PlanVCPU/PlanMemoryGiB are the sizing baseline's figures for the tier.
 	PlanNodes     int    `json:"planNodes"`
 	PlanVCPU      int    `json:"planVcpu"`
 	PlanMemoryGiB int    `json:"planMemoryGiB"`

@@ -77,7 +77,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	}
 
 	if len(d.NodePools) > 0 {
-		p.f("\n**Node pools** (database counts per AZ)\n\n| tier | type | vCPU/GiB | min/desired/max | nodes | plan |\n|---|---|---|---|---:|---|\n")
+		p.f("\n**Node pools** (database counts per AZ)\n\n| tier | type | vCPU/GiB | min/desired/max | nodes | baseline |\n|---|---|---|---|---:|---|\n")
 		for _, l := range d.NodePools {
 			p.f("| %s | `%s` | %d/%g | %d/%d/%d | %d | %d×%dc%dg%s |\n", l.Tier, l.InstanceType, l.VCPU, l.MemoryGiB,
 				l.Min, l.Desired, l.Max, l.TotalDesired(), l.PlanNodes, l.PlanVCPU, l.PlanMemoryGiB, reasonNote(l.Reason))

@@ -82,7 +82,7 @@ func WriteText(w io.Writer, d *Document) error {
 	if len(d.NodePools) > 0 {
 		p.f("\nNode pools (database counts are per AZ)\n")
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  tier\ttype\tvCPU/GiB\tmin/desired/max\tnodes\tplan\n")
+		fmt.Fprintf(tw, "  tier\ttype\tvCPU/GiB\tmin/desired/max\tnodes\tbaseline\n")
 		for _, l := range d.NodePools {
 			fmt.Fprintf(tw, "  %s\t%s\t%d/%g\t%d/%d/%d\t%d\t%d×%dc%dg%s\n", l.Tier, l.InstanceType, l.VCPU, l.MemoryGiB,
 				l.Min, l.Desired, l.Max, l.TotalDesired(), l.PlanNodes, l.PlanVCPU, l.PlanMemoryGiB, reasonNote(l.Reason))
