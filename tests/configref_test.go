@@ -3,10 +3,10 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -65,7 +65,7 @@ func configReference() string {
 		fmt.Fprintf(&b, "| `%s:%s` | %s | `%s` | %s |\n", config.Namespace, k.Name, k.Type, def, cell(k.Description))
 	}
 	b.WriteString("\nThe fields of each object-valued key (`[]` stands for each element of a list")
-	for _, p := range sortedKeys(config.FieldPlaceholders()) {
+	for _, p := range slices.Sorted(maps.Keys(config.FieldPlaceholders())) {
 		fmt.Fprintf(&b, ", `%s` for each of %s", p, strings.Join(config.FieldPlaceholders()[p], ", "))
 	}
 	b.WriteString("; a field left out keeps its default):\n")
@@ -239,13 +239,4 @@ func copyFile(t *testing.T, from, to string) {
 	b, err := os.ReadFile(from)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(to, b, 0o644))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

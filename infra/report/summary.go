@@ -169,8 +169,8 @@ var summaryFields = map[string][]field{
 	"kubernetes:barmancloud.cnpg.io/v1:ObjectStore":    {val("spec.configuration.destinationPath"), val("spec.retentionPolicy")},
 }
 
-// WriteSummary prints the document's summary: a header, the outputs, the policy results by rule, and
-// the resources by component.
+// WriteSummary prints the document's summary: a header, the outputs, the policy count with every
+// failed check, and the resources by component and type.
 func WriteSummary(w io.Writer, d *Document) error {
 	p := &printer{w: w}
 	p.f("# %s/%s: %s (%s), environment %s; %d resources\n", d.Project, d.Stack, d.Region, d.Partition, d.Environment, len(d.Resources))
