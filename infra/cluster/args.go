@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -26,6 +27,10 @@ type Args struct {
 	Config config.ClusterConfig
 	// NodePools are the resolved node pools by tier (instance types from the catalog).
 	NodePools map[config.Tier]config.NodePool
+	// Scheduled is everything the program schedules on the pools: every component's footprints,
+	// this one's (Args.Footprints) included, summed by the composition before the cluster is built.
+	// The workload namespaces' quotas and the capacity output are computed from it.
+	Scheduled []footprint.Footprint
 	// Services are the workloads: each gets a service account in its tier's namespace.
 	Services []config.Service
 	// Registries are the resolved registries (config.Registries.Resolve) every chart and image
@@ -85,6 +90,10 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	}
 	if a.Env == nil {
 		errs = append(errs, field.Required(path.Child("env"), "the AWS partition, region and account"))
+	}
+	errs = append(errs, footprint.Validate(path.Child("scheduled"), a.Scheduled)...)
+	if !footprint.Contains(a.Scheduled, a.Footprints()) {
+		errs = append(errs, field.Invalid(path.Child("scheduled"), len(a.Scheduled), "must include the cluster's own footprints (Args.Footprints): the quotas would leave no room for its add-ons and releases"))
 	}
 	for i, s := range a.Services {
 		if !tierIn(s.Tier, config.WorkloadTiers()) {

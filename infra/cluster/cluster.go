@@ -73,9 +73,8 @@ type Cluster struct {
 	Addons   []config.AddonVersion
 	Releases []ReleaseInfo
 
-	name   string
-	args   Args
-	ledger *ledger
+	name string
+	args Args
 }
 
 // ReleaseInfo is one Helm release the cluster installed.
@@ -94,7 +93,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, fmt.Errorf("cluster: %w", errs.ToAggregate())
 	}
 	c := &Cluster{Name: args.Name, KubernetesVersion: args.Config.Version, Registries: args.Registries,
-		name: name, args: args, ledger: &ledger{}, Scheduling: map[config.Tier]PoolScheduling{}}
+		name: name, args: args, Scheduling: map[config.Tier]PoolScheduling{}}
 	for _, t := range config.AllTiers() {
 		c.Scheduling[t] = SchedulingFor(t)
 	}
@@ -147,21 +146,11 @@ func build(ctx *pulumi.Context, c *Cluster) error {
 	return nil
 }
 
-// Reserve records what a component schedules on a pool, so that the capacity policy sums every
-// component's requests against the pool's allocatable capacity. Call it with the same requests the
-// workload's manifests or chart values set.
-func (c *Cluster) Reserve(f Footprint) {
-	if f.Source == "" {
-		f.Source = "unknown"
-	}
-	c.ledger.add(f)
-}
-
 // Capacity is every pool's allocatable capacity at its desired size against what the program
-// schedules on it (everything reserved so far). Export it after every component has been built.
+// schedules on it: Args.Scheduled, every component's declared footprints.
 func (c *Cluster) Capacity() []PoolCapacity {
 	cat, _ := config.CatalogFor(c.args.Env.Region)
-	return capacity(c.args.NodePools, len(c.args.AZs), cat, c.ledger.list())
+	return capacity(c.args.NodePools, len(c.args.AZs), cat, c.args.Scheduled)
 }
 
 // tags returns the common tags plus extra ones.

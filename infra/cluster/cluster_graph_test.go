@@ -325,9 +325,9 @@ func TestWAF(t *testing.T) {
 	assert.Contains(t, params["wafv2AclArn"], ":wafv2:cn-northwest-1:")
 }
 
-// TestCapacityLedgerCoversEveryPool: the exported capacity sums the cluster's own requests on the
-// monitoring pool from the same numbers its releases set.
-func TestCapacityLedgerCoversEveryPool(t *testing.T) {
+// TestCapacityCoversTheClustersReleases: the exported capacity sums the cluster's own requests on
+// the monitoring pool from the same numbers its releases set.
+func TestCapacityCoversTheClustersReleases(t *testing.T) {
 	g := record(t, nil)
 	b, _ := json.Marshal(g.Outputs["capacity"])
 	var pools []struct {
@@ -356,5 +356,5 @@ func TestCapacityLedgerCoversEveryPool(t *testing.T) {
 			}
 		}
 	}
-	assert.True(t, ca, "the autoscaler's footprint is in the monitoring pool's ledger")
+	assert.True(t, ca, "the autoscaler's footprint is in the monitoring pool's capacity")
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
 
@@ -36,7 +38,7 @@ func TestCapacitySumsDaemonSetsPerNode(t *testing.T) {
 	for _, tier := range config.AllTiers() {
 		pools[tier] = config.NodePool{Desired: 2, Max: 4, InstanceType: "c6i.xlarge"}
 	}
-	items := []Footprint{
+	items := []footprint.Footprint{
 		{Tier: config.TierMonitoring, Name: "a", Replicas: 2, CPUMilli: 100, MemoryMiB: 200},
 		{Tier: config.TierMonitoring, Name: "ds", PerNode: true, CPUMilli: 10, MemoryMiB: 20},
 		{Tier: config.TierDatabase, Name: "ds", PerNode: true, CPUMilli: 10, MemoryMiB: 20},
@@ -53,14 +55,14 @@ func TestCapacitySumsDaemonSetsPerNode(t *testing.T) {
 	assert.Equal(t, 6, db.Nodes, "database counts are per AZ")
 	assert.Equal(t, 60, db.RequestedCPUMilli)
 
-	heavy := capacity(pools, 3, cat, []Footprint{{Tier: config.TierGateway, Name: "big", Replicas: 2, CPUMilli: 3500, MemoryMiB: 100}})
+	heavy := capacity(pools, 3, cat, []footprint.Footprint{{Tier: config.TierGateway, Name: "big", Replicas: 2, CPUMilli: 3500, MemoryMiB: 100}})
 	assert.False(t, heavy[0].Fits(), "7000m of 7840m leaves less than the 20% headroom")
 }
 
 func TestQuotaIsMaxCapacityLessOverheads(t *testing.T) {
 	cat, _ := config.CatalogFor("cn-northwest-1")
 	pool := config.NodePool{Desired: 2, Max: 4, InstanceType: "c6i.xlarge"}
-	q := quotaFor(config.TierGateway, pool, cat, []Footprint{{Tier: config.TierGateway, Name: "ds", PerNode: true, CPUMilli: 100, MemoryMiB: 100}})
+	q := quotaFor(config.TierGateway, pool, cat, []footprint.Footprint{{Tier: config.TierGateway, Name: "ds", PerNode: true, CPUMilli: 100, MemoryMiB: 100}})
 	assert.Equal(t, 12224, q.CPUMilli, "(4×3920 - 4×100) × 0.8")
 	assert.Equal(t, 21404, q.MemoryMiB, "(4×6789 - 4×100) × 0.8, rounded down")
 	assert.Equal(t, 4*58-4, q.Pods)
@@ -142,6 +144,16 @@ func TestArgsValidate(t *testing.T) {
 	assert.Equal(t, field.ErrorTypeRequired, fields["cluster.registries"])
 	assert.Equal(t, field.ErrorTypeRequired, fields["cluster.env"])
 	assert.Equal(t, field.ErrorTypeRequired, fields["cluster.nodePools.gateway"])
+	assert.Equal(t, field.ErrorTypeInvalid, fields["cluster.scheduled"], "no footprints at all: the cluster's own are missing")
+
+	var a Args
+	a.Scheduled = append(a.Footprints(), footprint.Footprint{Tier: "batch", Name: "x/y", Source: "test"})
+	fields = map[string]field.ErrorType{}
+	for _, e := range a.Validate(field.NewPath("cluster")) {
+		fields[e.Field] = e.Type
+	}
+	assert.NotContains(t, fields, "cluster.scheduled", "the cluster's own footprints are there")
+	assert.Equal(t, field.ErrorTypeNotSupported, fields[fmt.Sprintf("cluster.scheduled[%d].tier", len(a.Scheduled)-1)])
 }
 
 func TestSchedulingTaintsAllButBusiness(t *testing.T) {

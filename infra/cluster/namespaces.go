@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
 
@@ -119,17 +120,29 @@ var addonFootprints = []struct {
 	{"kube-system/ebs-csi-controller", false, 2, Resources{60, 240}},
 }
 
-func baseline(ctx *pulumi.Context, c *Cluster) error {
-	a := c.args
+// Footprints are what the cluster itself schedules, from its Args alone: the add-ons (DaemonSets on
+// every pool, Deployments on the untainted business pool) and the platform releases' Deployments on
+// the monitoring pool. The composition adds them to Scheduled with every other component's.
+func (a Args) Footprints() []footprint.Footprint {
+	var out []footprint.Footprint
 	for _, f := range addonFootprints {
 		tiers := []config.Tier{config.TierBusiness}
 		if f.perNode {
 			tiers = config.AllTiers()
 		}
 		for _, t := range tiers {
-			c.Reserve(Footprint{Tier: t, Name: f.name, Replicas: f.replicas, PerNode: f.perNode, CPUMilli: f.resources.CPUMilli, MemoryMiB: f.resources.MemoryMiB, Source: "cluster"})
+			out = append(out, footprint.Footprint{Tier: t, Name: f.name, Replicas: f.replicas, PerNode: f.perNode, CPUMilli: f.resources.CPUMilli, MemoryMiB: f.resources.MemoryMiB, Source: "cluster"})
 		}
 	}
+	for _, w := range platformWorkloads {
+		out = append(out, footprint.Footprint{Tier: config.TierMonitoring, Name: w.namespace + "/" + w.name, Replicas: w.replicas,
+			CPUMilli: w.res.CPUMilli, MemoryMiB: w.res.MemoryMiB, Source: "cluster"})
+	}
+	return out
+}
+
+func baseline(ctx *pulumi.Context, c *Cluster) error {
+	a := c.args
 	k8s := pulumi.Provider(c.Provider)
 	parent := pulumi.Parent(c)
 
@@ -174,7 +187,7 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 	for _, t := range config.WorkloadTiers() {
 		ns := c.Namespaces.Workloads[t]
 		after := pulumi.DependsOn([]pulumi.Resource{c.NamespaceResources[ns]})
-		q := quotaFor(t, a.NodePools[t], cat, c.ledger.list())
+		q := quotaFor(t, a.NodePools[t], cat, a.Scheduled)
 		if _, err := corev1.NewResourceQuota(ctx, c.name+"-quota-"+ns, &corev1.ResourceQuotaArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("tier-capacity"), Namespace: pulumi.String(ns)},
 			Spec:     &corev1.ResourceQuotaSpecArgs{Hard: pulumi.ToStringMap(q.Hard())},
@@ -303,7 +316,7 @@ func (q Quota) Hard() map[string]string {
 	}
 }
 
-func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []Footprint) Quota {
+func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []footprint.Footprint) Quota {
 	it := cat.EC2[pool.InstanceType]
 	per := Allocatable(it)
 	cpu, mem, pods := per.CPUMilli*pool.Max, per.MemoryMiB*pool.Max, it.MaxPods*pool.Max
@@ -311,10 +324,7 @@ func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []F
 		if f.Tier != t {
 			continue
 		}
-		n := f.Replicas
-		if f.PerNode {
-			n = pool.Max
-		}
+		n := f.Pods(pool.Max)
 		cpu, mem, pods = cpu-n*f.CPUMilli, mem-n*f.MemoryMiB, pods-n
 	}
 	keep := 1 - Headroom

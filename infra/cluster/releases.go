@@ -46,22 +46,22 @@ func (c *Cluster) Images() []pins.Image {
 // platformWorkload is one Deployment a platform release runs on the monitoring pool: the replicas
 // and requests its values set, which the capacity check sums from the same numbers.
 type platformWorkload struct {
-	release, name string
-	replicas      int
-	res           Resources
+	release, namespace, name string
+	replicas                 int
+	res                      Resources
 }
 
 // platformWorkloads are the platform Deployments and their requests. Two replicas with a PDB where
 // the chart allows; the VPA recommender runs one (the chart grants it no lease write for leader
 // election, and a recommender outage only delays recommendations: its state is checkpointed).
 var platformWorkloads = []platformWorkload{
-	{ReleaseCertManager, "cert-manager", 2, Resources{50, 128}},
-	{ReleaseCertManager, "cert-manager-webhook", 2, Resources{25, 64}},
-	{ReleaseCertManager, "cert-manager-cainjector", 2, Resources{50, 128}},
-	{ReleaseLBController, "aws-load-balancer-controller", 2, Resources{100, 256}},
-	{ReleaseAutoscaler, "cluster-autoscaler", 2, Resources{100, 300}},
-	{ReleaseMetricsServer, "metrics-server", 2, Resources{100, 200}},
-	{ReleaseVPA, "vpa-recommender", 1, Resources{50, 500}},
+	{ReleaseCertManager, NamespaceCertManager, "cert-manager", 2, Resources{50, 128}},
+	{ReleaseCertManager, NamespaceCertManager, "cert-manager-webhook", 2, Resources{25, 64}},
+	{ReleaseCertManager, NamespaceCertManager, "cert-manager-cainjector", 2, Resources{50, 128}},
+	{ReleaseLBController, NamespaceKubeSystem, "aws-load-balancer-controller", 2, Resources{100, 256}},
+	{ReleaseAutoscaler, NamespaceKubeSystem, "cluster-autoscaler", 2, Resources{100, 300}},
+	{ReleaseMetricsServer, NamespaceKubeSystem, "metrics-server", 2, Resources{100, 200}},
+	{ReleaseVPA, NamespaceKubeSystem, "vpa-recommender", 1, Resources{50, 500}},
 }
 
 func workload(name string) platformWorkload {
@@ -112,12 +112,6 @@ func (c *Cluster) release(ctx *pulumi.Context, key, namespace string, values any
 	}
 	pin, _ := pins.ChartOf(key)
 	c.Releases = append(c.Releases, ReleaseInfo{Name: key, Namespace: namespace, Chart: ref, Upstream: pin.Repo + "/" + pin.Name, Source: pin.Source})
-	for _, w := range platformWorkloads {
-		if w.release == key {
-			c.Reserve(Footprint{Tier: config.TierMonitoring, Name: namespace + "/" + w.name, Replicas: w.replicas,
-				CPUMilli: w.res.CPUMilli, MemoryMiB: w.res.MemoryMiB, Source: "cluster"})
-		}
-	}
 	return r, nil
 }
 
