@@ -9,6 +9,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/backup"
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/promotion"
@@ -16,7 +18,7 @@ import (
 
 // NamespaceVelero is where Velero runs (platform software, on the monitoring pool); the cluster
 // component creates it with the Pod Security labels.
-const NamespaceVelero = cluster.NamespaceVelero
+const NamespaceVelero = tenancy.NamespaceVelero
 
 // drIdentity builds the AWS provider of the DR region and asks AWS about it. Staging has no DR pair.
 func drIdentity(ctx *pulumi.Context, cfg *config.Platform, tags map[string]string) (*identity.Env, error) {
@@ -65,7 +67,7 @@ func checkPromotion(ctx *pulumi.Context, cfg *config.Platform) error {
 // cfg.BackupTopology, which the data tier's archive (cfg.PostgresArchive) and the DR stack's restore
 // (cfg.PostgresRestore) share. deployBackup adds the DR region and what the cluster built.
 func backupArgs(cfg *config.Platform, env *identity.Env) backup.Args {
-	mon := cluster.SchedulingFor(config.TierMonitoring)
+	mon := nodegroups.SchedulingFor(config.TierMonitoring)
 	var tolerations []map[string]string
 	for _, t := range mon.Tolerations {
 		tolerations = append(tolerations, map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect})

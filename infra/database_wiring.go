@@ -5,6 +5,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/database"
 	"github.com/suoke-life/suoke-platform/infra/identity"
@@ -26,14 +28,14 @@ func databaseArgs(cfg *config.Platform, env *identity.Env, net *network.Network,
 		}
 	}
 	cat, _ := config.CatalogFor(cfg.Region.Name)
-	alloc := cluster.Allocatable(cat.EC2[cfg.NodePools[config.TierDatabase].InstanceType])
+	alloc := nodegroups.Allocatable(cat.EC2[cfg.NodePools[config.TierDatabase].InstanceType])
 	pg := &database.PostgresArgs{
-		Namespace:             cluster.NamespaceData,
-		OperatorNamespace:     cluster.NamespaceCNPGSystem,
-		Database:              placement(cluster.SchedulingFor(config.TierDatabase)),
-		Platform:              placement(cluster.SchedulingFor(config.TierMonitoring)),
+		Namespace:             tenancy.NamespaceData,
+		OperatorNamespace:     tenancy.NamespaceCNPGSystem,
+		Database:              placement(nodegroups.SchedulingFor(config.TierDatabase)),
+		Platform:              placement(nodegroups.SchedulingFor(config.TierMonitoring)),
 		NodeAllocatable:       database.Resources{CPUMilli: alloc.CPUMilli, MemoryMiB: alloc.MemoryMiB},
-		Headroom:              cluster.Headroom,
+		Headroom:              nodegroups.Headroom,
 		Archive:               cfg.PostgresArchive(env.AccountID),
 		ArchiveTimeoutSeconds: cfg.Backup.ArchiveTimeoutSeconds,
 		Settings:              cfg.Data.Postgres,
@@ -86,7 +88,7 @@ func present(rs ...pulumi.Resource) []pulumi.Resource {
 	return out
 }
 
-func placement(s cluster.PoolScheduling) database.Placement {
+func placement(s nodegroups.PoolScheduling) database.Placement {
 	p := database.Placement{NodeSelector: s.NodeSelector}
 	for _, t := range s.Tolerations {
 		p.Tolerations = append(p.Tolerations, corev1.Toleration{Key: t.Key, Operator: corev1.TolerationOperator(t.Operator), Value: t.Value, Effect: corev1.TaintEffect(t.Effect)})

@@ -8,6 +8,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/account"
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/monitoring"
@@ -23,9 +25,9 @@ const platformRPO = 5 * time.Minute
 func monitoringArgs(cfg *config.Platform, env *identity.Env, net *network.Network, acct *account.Account, tags map[string]string) monitoring.Args {
 	return monitoring.Args{
 		Env:                    env,
-		Namespace:              cluster.NamespaceMonitoring,
+		Namespace:              tenancy.NamespaceMonitoring,
 		ClusterName:            clusterName(cfg),
-		TierLabel:              cluster.TierLabel,
+		TierLabel:              nodegroups.TierLabel,
 		DataSubnetIDs:          net.DataSubnetIDs,
 		DataSecurityGroupID:    net.DataSGID.ToStringOutput(),
 		Environment:            cfg.Environment,

@@ -1,8 +1,9 @@
-// Package cluster builds the EKS cluster: the control plane with its KMS key, logs and access
-// entries; the node pools of the sizing plan; the add-ons in the order a real `up` needs; the
-// Kubernetes provider every in-cluster resource uses; the platform releases (CRDs, cert-manager,
-// autoscaling, the load balancer controller); the namespaces with their guard rails; and the public
-// ingress class behind a WAF web ACL. Later components take its typed outputs.
+// Package cluster builds the EKS cluster and composes its parts: here the control plane with its KMS
+// key, logs and access entries, the EKS add-ons in the order a real `up` needs, the storage classes
+// and the Kubernetes provider every in-cluster resource uses; then, in their own packages, the node
+// groups (nodegroups), the namespaces with their guard rails and service accounts (tenancy), the
+// platform charts (platform) and the public ingress behind a WAF web ACL (edge). Every resource is a
+// child of the one suoke:cluster:Cluster component. Later components take its typed outputs.
 package cluster
 
 import (

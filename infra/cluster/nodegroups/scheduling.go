@@ -1,4 +1,4 @@
-package cluster
+package nodegroups
 
 import (
 	"fmt"
@@ -126,8 +126,9 @@ func poolNodes(t config.Tier, p config.NodePool, azs int) int {
 	return p.Desired
 }
 
-// capacity sums the footprints per pool.
-func capacity(pools map[config.Tier]config.NodePool, azs int, cat config.Catalog, items []footprint.Footprint) []PoolCapacity {
+// Capacity is every pool's allocatable capacity at its desired size against the footprints
+// scheduled on it.
+func Capacity(pools map[config.Tier]config.NodePool, azs int, cat config.Catalog, items []footprint.Footprint) []PoolCapacity {
 	var out []PoolCapacity
 	for _, t := range config.AllTiers() {
 		p := pools[t]
