@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -257,7 +258,7 @@ func TestALeftOutFootprintIsFound(t *testing.T) {
 // TestQuotasLeaveRoomForEverythingDeclared: each workload namespace's ResourceQuota is its pool's
 // allocatable capacity at max size (the LimitRange's per-container max is one node's allocatable,
 // the node groups' maxSize the node count) less every declared footprint on that pool at max size,
-// less the headroom (20%, the capacity policy's, README "Capacity").
+// less the capacity policy's headroom (nodegroups.Headroom, 20%; policy EKS-012).
 func TestQuotasLeaveRoomForEverythingDeclared(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
 		g, _ := record(t, stack)
@@ -293,8 +294,8 @@ func TestQuotasLeaveRoomForEverythingDeclared(t *testing.T) {
 				}
 			}
 			hard := q.Inputs["spec"].(map[string]any)["hard"].(map[string]any)
-			assert.Equal(t, int(float64(cpu)*0.8), quantityMilli(hard["requests.cpu"]), "%s/%s: quota CPU", stack, ns)
-			assert.Equal(t, int(float64(mem)*0.8), quantityMiB(hard["requests.memory"]), "%s/%s: quota memory", stack, ns)
+			assert.Equal(t, int(float64(cpu)*(1-nodegroups.Headroom)), quantityMilli(hard["requests.cpu"]), "%s/%s: quota CPU", stack, ns)
+			assert.Equal(t, int(float64(mem)*(1-nodegroups.Headroom)), quantityMiB(hard["requests.memory"]), "%s/%s: quota memory", stack, ns)
 			quotas++
 		}
 		assert.Equal(t, 3, quotas, "%s: one quota per workload namespace", stack)
