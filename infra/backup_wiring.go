@@ -9,6 +9,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/backup"
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/promotion"
@@ -16,7 +18,7 @@ import (
 
 // NamespaceVelero is where Velero runs (platform software, on the monitoring pool); the cluster
 // component creates it with the Pod Security labels.
-const NamespaceVelero = cluster.NamespaceVelero
+const NamespaceVelero = tenancy.NamespaceVelero
 
 // drIdentity builds the AWS provider of the DR region and asks AWS about it. Staging has no DR pair.
 func drIdentity(ctx *pulumi.Context, cfg *config.Platform, tags map[string]string) (*identity.Env, error) {
@@ -60,35 +62,36 @@ func checkPromotion(ctx *pulumi.Context, cfg *config.Platform) error {
 	return nil
 }
 
-// deployBackup builds the backups. Every name comes from cfg.BackupTopology, which the data tier's
-// archive (cfg.PostgresArchive) and the DR stack's restore (cfg.PostgresRestore) share.
-func deployBackup(ctx *pulumi.Context, cfg *config.Platform, env, drEnv *identity.Env, cl *cluster.Cluster, opts ...pulumi.ResourceOption) (*backup.Backup, error) {
-	mon := cl.Scheduling[config.TierMonitoring]
+// backupArgs are the backups' Args from the config, before the cluster exists: enough for their
+// footprints (Args.Footprints: Velero on the monitoring pool). Every name comes from
+// cfg.BackupTopology, which the data tier's archive (cfg.PostgresArchive) and the DR stack's restore
+// (cfg.PostgresRestore) share. deployBackup adds the DR region and what the cluster built.
+func backupArgs(cfg *config.Platform, env *identity.Env) backup.Args {
+	mon := nodegroups.SchedulingFor(config.TierMonitoring)
 	var tolerations []map[string]string
 	for _, t := range mon.Tolerations {
 		tolerations = append(tolerations, map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect})
 	}
-	cpu, mem := 100, 256 // backup.VeleroRequests
-	cl.Reserve(cluster.Footprint{Tier: config.TierMonitoring, Name: NamespaceVelero + "/velero", Replicas: 1, CPUMilli: cpu, MemoryMiB: mem, Source: "backup"})
-	return backup.New(ctx, "backup", backup.Args{
+	return backup.Args{
 		Config:   cfg.Backup,
 		Topology: cfg.BackupTopology(env.AccountID),
 		Env:      env,
-		DREnv:    drEnv,
 		Protect:  cfg.Protect,
-		Velero: &backup.VeleroArgs{
-			Provider:     cl.Provider,
-			Namespace:    NamespaceVelero,
-			TrustPolicy:  cl.TrustPolicyFor(NamespaceVelero, backup.VeleroServiceAcct),
-			Registries:   cl.Registries,
-			NodeSelector: mon.NodeSelector,
-			Tolerations:  tolerations,
-			// No DependsOn on the cluster component: that waits on whichever of its children exist at
-			// the time. cl.Provider already waits for the nodes and the deployer's access; the
-			// namespace is named one by one.
-			DependsOn: []pulumi.Resource{cl.NamespaceResources[cl.Namespaces.Velero]},
-		},
-	}, opts...)
+		Velero:   &backup.VeleroArgs{Namespace: NamespaceVelero, NodeSelector: mon.NodeSelector, Tolerations: tolerations},
+	}
+}
+
+// deployBackup builds the backups, with the DR region's identity (nil for staging).
+func deployBackup(ctx *pulumi.Context, args backup.Args, drEnv *identity.Env, cl *cluster.Cluster, opts ...pulumi.ResourceOption) (*backup.Backup, error) {
+	v := *args.Velero
+	v.Provider, v.Registries = cl.Provider, cl.Registries
+	v.TrustPolicy = cl.TrustPolicyFor(v.Namespace, backup.VeleroServiceAcct)
+	// No DependsOn on the cluster component: that waits on whichever of its children exist at the
+	// time. cl.Provider already waits for the nodes and the deployer's access; the namespace is
+	// named one by one.
+	v.DependsOn = []pulumi.Resource{cl.NamespaceResources[cl.Namespaces.Velero]}
+	args.DREnv, args.Velero = drEnv, &v
+	return backup.New(ctx, "backup", args, opts...)
 }
 
 // withBackup adds the DR estimates: the RPO from its parts, and the RTO from its parts with the

@@ -13,11 +13,15 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
-// deployCluster builds the EKS cluster on the network. The registries are resolved here, once, for
-// the region and account: every later component takes them from the cluster (cl.Registries).
-func deployCluster(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, tags map[string]string, opts ...pulumi.ResourceOption) (*cluster.Cluster, error) {
-	return cluster.New(ctx, "cluster", cluster.Args{
-		Name:             fmt.Sprintf("%s-%s", cfg.Project, cfg.Stack),
+// clusterName is the EKS cluster's name.
+func clusterName(cfg *config.Platform) string { return fmt.Sprintf("%s-%s", cfg.Project, cfg.Stack) }
+
+// clusterArgs are the cluster's Args on the network, all but Scheduled, which the composition sums
+// from every component's footprints. The registries are resolved here, once, for the region and
+// account: every later component takes them from the cluster (cl.Registries).
+func clusterArgs(cfg *config.Platform, env *identity.Env, net *network.Network, tags map[string]string) cluster.Args {
+	return cluster.Args{
+		Name:             clusterName(cfg),
 		Config:           cfg.Cluster,
 		NodePools:        cfg.NodePools,
 		Services:         cfg.Services,
@@ -32,11 +36,11 @@ func deployCluster(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env,
 		LoadBalancerSGID: net.LoadBalancerSGID.ToStringOutput(),
 		Env:              env,
 		Tags:             tags,
-	}, opts...)
+	}
 }
 
-// withCluster adds the cluster's outputs. Call it last: the mirror list and the capacity ledger
-// hold what every component asked for.
+// withCluster adds the cluster's outputs. Call it last: the mirror list holds what every component
+// asked for.
 func withCluster(outs Outputs, cl *cluster.Cluster) Outputs {
 	ns := pulumi.Map{}
 	for t, n := range cl.Namespaces.Workloads {

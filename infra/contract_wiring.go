@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/contract"
 	"github.com/suoke-life/suoke-platform/infra/database"
@@ -15,8 +16,8 @@ import (
 // Secrets and endpoints; it holds no secret value.
 func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *database.Database, mon *monitoring.Monitoring) Outputs {
 	in := contract.In{
-		Metrics:      contract.Metrics{PortName: monitoring.MetricsPort, Port: cluster.MetricsPort, Path: "/metrics"},
-		LabelKey:     cluster.LabelService,
+		Metrics:      contract.Metrics{PortName: monitoring.MetricsPort, Port: tenancy.MetricsPort, Path: "/metrics"},
+		LabelKey:     tenancy.LabelService,
 		RedisPort:    db.RedisPort,
 		RedisAuth:    db.RedisAuth,
 		OTLPEndpoint: mon.OTLPEndpoint,

@@ -5,60 +5,41 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/database"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
 
-// deployDatabase builds the data tier on the network (Redis) and the cluster (PostgreSQL). The
-// archive and restore locations come from the same config functions as the backup component's
-// buckets, and what it schedules is reserved in the cluster's capacity ledger.
-func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, archiveDeps []pulumi.Resource, tags map[string]string, opts ...pulumi.ResourceOption) (*database.Database, error) {
+// databaseArgs are the data tier's Args from the config and the network, before the cluster exists:
+// enough for its footprints (Args.Footprints), which size PostgreSQL from the database pool's node.
+// The archive and restore locations come from the same config functions as the backup component's
+// buckets. deployDatabase adds what the cluster and the backups built.
+func databaseArgs(cfg *config.Platform, env *identity.Env, net *network.Network, tags map[string]string) database.Args {
 	var dbs, caches []string
-	// Each database service's credentials go to its own namespace, which must exist first.
-	serviceNS, seenNS := map[string]string{}, map[string]bool{}
-	var clientNS []pulumi.Resource
 	for _, s := range cfg.Services {
 		if s.Database {
 			dbs = append(dbs, s.Name)
-			ns := cl.Namespaces.Workloads[s.Tier]
-			if !seenNS[ns] {
-				seenNS[ns] = true
-				clientNS = append(clientNS, present(cl.NamespaceResources[ns])...)
-			}
-			serviceNS[s.Name] = ns
 		}
 		if s.Cache {
 			caches = append(caches, s.Name)
 		}
 	}
 	cat, _ := config.CatalogFor(cfg.Region.Name)
-	alloc := cluster.Allocatable(cat.EC2[cfg.NodePools[config.TierDatabase].InstanceType])
+	alloc := nodegroups.Allocatable(cat.EC2[cfg.NodePools[config.TierDatabase].InstanceType])
 	pg := &database.PostgresArgs{
-		KubeProvider:          cl.Provider,
-		Namespace:             cl.Namespaces.Data,
-		OperatorNamespace:     cl.Namespaces.CNPGSystem,
-		StorageClass:          cl.StorageClasses.Retain,
-		OIDCProviderARN:       cl.OIDCProviderARN,
-		OIDCIssuerURL:         cl.OIDCIssuerURL,
-		Registries:            cl.Registries,
-		Database:              placement(cl.Scheduling[config.TierDatabase]),
-		Platform:              placement(cl.Scheduling[config.TierMonitoring]),
+		Namespace:             tenancy.NamespaceData,
+		OperatorNamespace:     tenancy.NamespaceCNPGSystem,
+		Database:              placement(nodegroups.SchedulingFor(config.TierDatabase)),
+		Platform:              placement(nodegroups.SchedulingFor(config.TierMonitoring)),
 		NodeAllocatable:       database.Resources{CPUMilli: alloc.CPUMilli, MemoryMiB: alloc.MemoryMiB},
-		Headroom:              cluster.Headroom,
+		Headroom:              nodegroups.Headroom,
 		Archive:               cfg.PostgresArchive(env.AccountID),
 		ArchiveTimeoutSeconds: cfg.Backup.ArchiveTimeoutSeconds,
 		Settings:              cfg.Data.Postgres,
 		Databases:             dbs,
-		ServiceNamespaces:     serviceNS,
-		CertManagerNamespace:  cl.Namespaces.CertManager,
-		ClientDependsOn:       clientNS,
-		// The namespaces, cert-manager (the plugin's certificates) and the prometheus-operator CRDs
-		// (the PodMonitors), named one by one: a DependsOn on the whole cluster component would
-		// expand to whichever of its children happen to be registered by then.
-		DependsOn:        present(cl.NamespaceResources[cl.Namespaces.Data], cl.NamespaceResources[cl.Namespaces.CNPGSystem], cl.CertManager, cl.PrometheusOperatorCRDs),
-		ClusterDependsOn: archiveDeps,
 	}
 	// The pair's distributed topology (prod, and prod-dr in standby mode) sets the cluster's role
 	// from backup.postgresPrimary; prod-dr in rebuild mode only bootstraps from prod's copy.
@@ -67,7 +48,7 @@ func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env
 	} else if restore, ok := cfg.PostgresRestore(env.AccountID); ok {
 		pg.Restore = &restore
 	}
-	db, err := database.New(ctx, "database", database.Args{
+	return database.Args{
 		Env:     env,
 		AZs:     net.AZs,
 		Protect: cfg.Protect,
@@ -78,14 +59,36 @@ func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env
 			DataSubnetIDs: net.DataSubnetIDs, DataSGID: net.DataSGID.ToStringOutput(),
 		},
 		Postgres: pg,
-	}, opts...)
-	if err != nil {
-		return nil, err
 	}
-	for _, f := range db.Postgres.Footprints {
-		cl.Reserve(cluster.Footprint{Tier: f.Tier, Name: f.Name, Replicas: f.Replicas, CPUMilli: f.CPUMilli, MemoryMiB: f.MemoryMiB, Source: "database"})
+}
+
+// deployDatabase builds the data tier on the network (Redis) and the cluster (PostgreSQL).
+// archiveDeps are what the first WAL segment needs (the backup component's archive).
+func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, args database.Args, cl *cluster.Cluster, archiveDeps []pulumi.Resource, opts ...pulumi.ResourceOption) (*database.Database, error) {
+	pg := *args.Postgres
+	pg.KubeProvider, pg.StorageClass, pg.Registries = cl.Provider, cl.StorageClasses.Retain, cl.Registries
+	pg.OIDCProviderARN, pg.OIDCIssuerURL = cl.OIDCProviderARN, cl.OIDCIssuerURL
+	// The namespaces, cert-manager (the plugin's certificates) and the prometheus-operator CRDs (the
+	// PodMonitors), named one by one: a DependsOn on the whole cluster component would expand to
+	// whichever of its children happen to be registered by then.
+	pg.DependsOn = present(cl.NamespaceResources[cl.Namespaces.Data], cl.NamespaceResources[cl.Namespaces.CNPGSystem], cl.CertManager, cl.PrometheusOperatorCRDs)
+	pg.ClusterDependsOn = archiveDeps
+	// Each database service's credentials go to its own namespace, which must exist first.
+	pg.ServiceNamespaces, pg.CertManagerNamespace, pg.ClientDependsOn = map[string]string{}, cl.Namespaces.CertManager, nil
+	seen := map[string]bool{}
+	for _, s := range cfg.Services {
+		if !s.Database {
+			continue
+		}
+		ns := cl.Namespaces.Workloads[s.Tier]
+		if !seen[ns] {
+			seen[ns] = true
+			pg.ClientDependsOn = append(pg.ClientDependsOn, present(cl.NamespaceResources[ns])...)
+		}
+		pg.ServiceNamespaces[s.Name] = ns
 	}
-	return db, nil
+	args.Postgres = &pg
+	return database.New(ctx, "database", args, opts...)
 }
 
 // present drops the resources a stack does not have.
@@ -99,7 +102,7 @@ func present(rs ...pulumi.Resource) []pulumi.Resource {
 	return out
 }
 
-func placement(s cluster.PoolScheduling) database.Placement {
+func placement(s nodegroups.PoolScheduling) database.Placement {
 	p := database.Placement{NodeSelector: s.NodeSelector}
 	for _, t := range s.Tolerations {
 		p.Tolerations = append(p.Tolerations, corev1.Toleration{Key: t.Key, Operator: corev1.TolerationOperator(t.Operator), Value: t.Value, Effect: corev1.TaintEffect(t.Effect)})

@@ -8,6 +8,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/account"
 	"github.com/suoke-life/suoke-platform/infra/cluster"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/monitoring"
@@ -18,27 +20,16 @@ import (
 // the WAL archive age at which the monitoring pages.
 const platformRPO = 5 * time.Minute
 
-// deployMonitoring builds the monitoring on the cluster's monitoring pool and the network's data
-// subnets, and reserves what it schedules in the cluster's capacity ledger. findingRules are the
-// audit component's EventBridge rules by region, nil where another stack owns the audit baseline.
-func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, acct *account.Account, findingRules map[string][]string, tags map[string]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
-	deps := []pulumi.Resource{cl.PrometheusOperatorCRDs}
-	if ns, ok := cl.NamespaceResources[cl.Namespaces.Monitoring]; ok {
-		deps = append(deps, ns)
-	}
-	args := monitoring.Args{
+// monitoringArgs are the monitoring's Args from the config, the network and the account, before the
+// cluster exists: enough for its footprints (Args.Footprints). deployMonitoring adds the cluster's.
+func monitoringArgs(cfg *config.Platform, env *identity.Env, net *network.Network, acct *account.Account, tags map[string]string) monitoring.Args {
+	return monitoring.Args{
 		Env:                    env,
-		Kubernetes:             cl.Provider,
-		Namespace:              cl.Namespaces.Monitoring,
-		DependsOn:              deps,
-		ClusterName:            cl.Name,
-		StorageClass:           cl.StorageClasses.Default,
-		TierLabel:              cluster.TierLabel,
-		OIDCProviderARN:        cl.OIDCProviderARN,
-		OIDCIssuer:             cl.OIDCIssuerURL,
+		Namespace:              tenancy.NamespaceMonitoring,
+		ClusterName:            clusterName(cfg),
+		TierLabel:              nodegroups.TierLabel,
 		DataSubnetIDs:          net.DataSubnetIDs,
 		DataSecurityGroupID:    net.DataSGID.ToStringOutput(),
-		Registries:             cl.Registries,
 		Environment:            cfg.Environment,
 		Protect:                cfg.Protect,
 		AccountReady:           acct.Ready,
@@ -50,12 +41,20 @@ func deployMonitoring(ctx *pulumi.Context, cfg *config.Platform, env *identity.E
 		RPO:                    platformRPO,
 		GrafanaAdminSecretName: fmt.Sprintf("suoke/%s/grafana-admin", cfg.Stack),
 		Tags:                   tags,
-		FindingRules:           findingRules,
 	}
-	for _, f := range args.Footprints() {
-		cl.Reserve(cluster.Footprint{Tier: f.Tier, Name: f.Name, Replicas: f.Replicas, PerNode: f.PerNode,
-			CPUMilli: f.Requests.CPUMilli, MemoryMiB: f.Requests.MemoryMiB, Source: "monitoring"})
+}
+
+// deployMonitoring builds the monitoring on the cluster's monitoring pool and the network's data
+// subnets. findingRules are the audit component's EventBridge rules by region, nil where another
+// stack owns the audit baseline.
+func deployMonitoring(ctx *pulumi.Context, args monitoring.Args, cl *cluster.Cluster, findingRules map[string][]string, opts ...pulumi.ResourceOption) (*monitoring.Monitoring, error) {
+	deps := []pulumi.Resource{cl.PrometheusOperatorCRDs}
+	if ns, ok := cl.NamespaceResources[cl.Namespaces.Monitoring]; ok {
+		deps = append(deps, ns)
 	}
+	args.Kubernetes, args.DependsOn, args.StorageClass = cl.Provider, deps, cl.StorageClasses.Default
+	args.OIDCProviderARN, args.OIDCIssuer, args.Registries = cl.OIDCProviderARN, cl.OIDCIssuerURL, cl.Registries
+	args.FindingRules = findingRules
 	return monitoring.New(ctx, "monitoring", args, opts...)
 }
 

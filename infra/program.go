@@ -11,9 +11,14 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/account"
 	"github.com/suoke-life/suoke-platform/infra/audit"
+	"github.com/suoke-life/suoke-platform/infra/backup"
+	"github.com/suoke-life/suoke-platform/infra/cluster"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/cost"
+	"github.com/suoke-life/suoke-platform/infra/database"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/monitoring"
 	"github.com/suoke-life/suoke-platform/infra/network"
 	"github.com/suoke-life/suoke-platform/infra/protection"
 	"github.com/suoke-life/suoke-platform/infra/runner"
@@ -123,7 +128,15 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 		return nil, err
 	}
 
-	cl, err := deployCluster(ctx, cfg, env, net, tags, pulumi.Providers(awsProvider)) // cluster_wiring.go
+	// Every component's Args first, from the config and the network: each states what it schedules on
+	// the pools from its Args (Footprints), and the cluster computes its quotas and the capacity output
+	// from the sum of all of them. What the cluster builds is added to the others' Args after it.
+	clArgs := clusterArgs(cfg, env, net, tags)           // cluster_wiring.go
+	monArgs := monitoringArgs(cfg, env, net, acct, tags) // monitoring_wiring.go
+	dbArgs := databaseArgs(cfg, env, net, tags)          // database_wiring.go
+	bkArgs := backupArgs(cfg, env)                       // backup_wiring.go
+	clArgs.Scheduled = scheduled(clArgs, monArgs, dbArgs, bkArgs)
+	cl, err := cluster.New(ctx, "cluster", clArgs, pulumi.Providers(awsProvider))
 	if err != nil {
 		return nil, err
 	}
@@ -170,11 +183,11 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 			return nil, err
 		}
 	}
-	bk, err := deployBackup(ctx, cfg, env, drEnv, cl, pulumi.Providers(awsProvider))
+	bk, err := deployBackup(ctx, bkArgs, drEnv, cl, pulumi.Providers(awsProvider))
 	if err != nil {
 		return nil, err
 	}
-	db, err := deployDatabase(ctx, cfg, env, net, cl, bk.ArchiveReady, tags, pulumi.Providers(awsProvider)) // database_wiring.go
+	db, err := deployDatabase(ctx, cfg, dbArgs, cl, bk.ArchiveReady, pulumi.Providers(awsProvider))
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +196,7 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 	if aud != nil {
 		findingRules = aud.FindingRules
 	}
-	mon, err := deployMonitoring(ctx, cfg, env, net, cl, acct, findingRules, tags, pulumi.Providers(awsProvider)) // monitoring_wiring.go
+	mon, err := deployMonitoring(ctx, monArgs, cl, findingRules, pulumi.Providers(awsProvider))
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +232,12 @@ func Deploy(ctx *pulumi.Context, cfg *config.Platform) (Outputs, error) {
 			"findingTopics": pulumi.ToStringMapOutput(aud.FindingTopics)}.ToMapOutput()
 	}
 	return withBackup(outs, cfg, bk, costs.DeployEstimateMinutes), nil
+}
+
+// scheduled is everything the components schedule on the pools, the sum the cluster's quotas and
+// capacity output are computed from. Every component with pods is listed here.
+func scheduled(cl cluster.Args, mon monitoring.Args, db database.Args, bk backup.Args) []footprint.Footprint {
+	return footprint.Sum(cl.Footprints(), mon.Footprints(), db.Footprints(), bk.Footprints())
 }
 
 // nodePoolsOutput exports the resolved sizing: tier → type and counts, for reviews and dashboards.

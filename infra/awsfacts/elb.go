@@ -1,6 +1,6 @@
 package awsfacts
 
-// Facts behind the ALB's access logs (infra/cluster/accesslogs.go): which principal Elastic Load
+// Facts behind the ALB's access logs (infra/cluster/edge/accesslogs.go): which principal Elastic Load
 // Balancing writes access logs as in each China region, and what encryption the log bucket may use.
 
 // elbDocsChina is the China documentation's ELB page: "When using the legacy bucket policy, specify the

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
 )
@@ -67,8 +68,24 @@ type resources struct {
 	Limits   map[string]string `json:"limits"`
 }
 
-// VeleroRequests is what Velero asks of the monitoring pool (one replica).
-var VeleroRequests = map[string]string{"cpu": "100m", "memory": "256Mi"}
+// Velero's server: one replica (the chart's default, which the values leave alone) on the
+// monitoring pool, with these requests (the chart values and Footprints both read them).
+const (
+	veleroReplicas  = 1
+	veleroCPUMilli  = 100
+	veleroMemoryMiB = 256
+)
+
+// Footprints are what the backup component schedules, from its Args alone (the composition sums
+// them before the cluster is built): Velero's server on the monitoring pool, where the wiring places
+// it (VeleroArgs.NodeSelector); nothing without a cluster.
+func (a Args) Footprints() []footprint.Footprint {
+	if a.Velero == nil {
+		return nil
+	}
+	return []footprint.Footprint{{Tier: config.TierMonitoring, Name: a.Velero.Namespace + "/velero", Replicas: veleroReplicas,
+		CPUMilli: veleroCPUMilli, MemoryMiB: veleroMemoryMiB, Source: "backup"}}
+}
 
 // image is a pinned image through the registries, as the chart's repository and tag.
 func image(reg config.Registries, key string) imageValues {
@@ -126,7 +143,7 @@ func (b *builder) velero() error {
 			Schedules: map[string]schedule{"daily": {Schedule: b.args.Config.VeleroSchedule, Template: scheduleTemplt{
 				TTL: durationHours(b.args.Config.VeleroTTLHours), IncludedNamespaces: []string{"*"}, SnapshotVolumes: false}}},
 			NodeSelector: v.NodeSelector, Tolerations: v.Tolerations,
-			Resources: resources{Requests: VeleroRequests, Limits: map[string]string{"memory": "512Mi"}},
+			Resources: resources{Requests: map[string]string{"cpu": fmt.Sprintf("%dm", veleroCPUMilli), "memory": fmt.Sprintf("%dMi", veleroMemoryMiB)}, Limits: map[string]string{"memory": "512Mi"}},
 		}
 		return release.Plain(vals)
 	}).(pulumi.MapOutput)

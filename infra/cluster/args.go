@@ -1,8 +1,9 @@
-// Package cluster builds the EKS cluster: the control plane with its KMS key, logs and access
-// entries; the node pools of the sizing plan; the add-ons in the order a real `up` needs; the
-// Kubernetes provider every in-cluster resource uses; the platform releases (CRDs, cert-manager,
-// autoscaling, the load balancer controller); the namespaces with their guard rails; and the public
-// ingress class behind a WAF web ACL. Later components take its typed outputs.
+// Package cluster builds the EKS cluster and composes its parts: here the control plane with its KMS
+// key, logs and access entries, the EKS add-ons in the order a real `up` needs, the storage classes
+// and the Kubernetes provider every in-cluster resource uses; then, in their own packages, the node
+// groups (nodegroups), the namespaces with their guard rails and service accounts (tenancy), the
+// platform charts (platform) and the public ingress behind a WAF web ACL (edge). Every resource is a
+// child of the one suoke:cluster:Cluster component. Later components take its typed outputs.
 package cluster
 
 import (
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -26,6 +28,10 @@ type Args struct {
 	Config config.ClusterConfig
 	// NodePools are the resolved node pools by tier (instance types from the catalog).
 	NodePools map[config.Tier]config.NodePool
+	// Scheduled is everything the program schedules on the pools: every component's footprints,
+	// this one's (Args.Footprints) included, summed by the composition before the cluster is built.
+	// The workload namespaces' quotas and the capacity output are computed from it.
+	Scheduled []footprint.Footprint
 	// Services are the workloads: each gets a service account in its tier's namespace.
 	Services []config.Service
 	// Registries are the resolved registries (config.Registries.Resolve) every chart and image
@@ -85,6 +91,10 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	}
 	if a.Env == nil {
 		errs = append(errs, field.Required(path.Child("env"), "the AWS partition, region and account"))
+	}
+	errs = append(errs, footprint.Validate(path.Child("scheduled"), a.Scheduled)...)
+	if !footprint.Contains(a.Scheduled, a.Footprints()) {
+		errs = append(errs, field.Invalid(path.Child("scheduled"), len(a.Scheduled), "must include the cluster's own footprints (Args.Footprints): the quotas would leave no room for its add-ons and releases"))
 	}
 	for i, s := range a.Services {
 		if !tierIn(s.Tier, config.WorkloadTiers()) {

@@ -7,7 +7,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/edge"
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/platform"
+	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
+	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
 // Cluster is the EKS component; its exported fields are what later components take.
@@ -24,8 +30,8 @@ type Cluster struct {
 	Endpoint    pulumi.StringOutput
 	// CertificateAuthority is the cluster CA, base64 (certificateAuthority.data).
 	CertificateAuthority pulumi.StringOutput
-	// OIDCProviderARN and OIDCIssuerURL are what IRSA trust policies name (TrustPolicyFor,
-	// ServiceAccountRole build them).
+	// OIDCProviderARN and OIDCIssuerURL are what IRSA trust policies name (TrustPolicyFor builds
+	// them).
 	OIDCProviderARN pulumi.StringOutput
 	OIDCIssuerURL   pulumi.StringOutput
 	// KMSKeyARN is the cluster's key: Secrets envelope encryption, node and PVC volumes.
@@ -38,7 +44,7 @@ type Cluster struct {
 
 	// Namespaces are the workload tiers' and the platform's namespaces; NamespaceResources holds
 	// the created objects by name for DependsOn.
-	Namespaces         Namespaces
+	Namespaces         tenancy.Namespaces
 	NamespaceResources map[string]pulumi.Resource
 	// ServiceAccounts maps each service to its "namespace/name"; ServiceRoleARNs to the IRSA role
 	// that account runs as.
@@ -49,7 +55,7 @@ type Cluster struct {
 	StorageClasses StorageClasses
 
 	// Scheduling is how to land pods on each pool (label suoke.life/tier, taint for tainted pools).
-	Scheduling map[config.Tier]PoolScheduling
+	Scheduling map[config.Tier]nodegroups.PoolScheduling
 
 	// Registries are the resolved registries: every component takes its charts and images through
 	// Registries.Chart and Registries.Image.
@@ -71,21 +77,10 @@ type Cluster struct {
 
 	// Addons and Releases are what the cluster installed, with versions (for the plan's report).
 	Addons   []config.AddonVersion
-	Releases []ReleaseInfo
+	Releases []platform.ReleaseInfo
 
-	name   string
-	args   Args
-	ledger *ledger
-}
-
-// ReleaseInfo is one Helm release the cluster installed.
-type ReleaseInfo struct {
-	Name      string
-	Namespace string
-	Chart     config.ChartRef
-	// Upstream is where the chart is published; Source says where its version was read.
-	Upstream string
-	Source   string
+	name string
+	args Args
 }
 
 // New builds the cluster.
@@ -94,9 +89,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, fmt.Errorf("cluster: %w", errs.ToAggregate())
 	}
 	c := &Cluster{Name: args.Name, KubernetesVersion: args.Config.Version, Registries: args.Registries,
-		name: name, args: args, ledger: &ledger{}, Scheduling: map[config.Tier]PoolScheduling{}}
+		name: name, args: args, Scheduling: map[config.Tier]nodegroups.PoolScheduling{}}
 	for _, t := range config.AllTiers() {
-		c.Scheduling[t] = SchedulingFor(t)
+		c.Scheduling[t] = nodegroups.SchedulingFor(t)
 	}
 	if err := ctx.RegisterComponentResource("suoke:cluster:Cluster", name, c, opts...); err != nil {
 		return nil, err
@@ -116,62 +111,78 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, nil
 }
 
+// build builds the control plane, then each concern in the order a real `up` needs: the node groups,
+// the add-ons that need nodes, the Kubernetes provider, the registry caches and storage classes, the
+// tenancy, the platform releases and the edge. Every resource is a child of the component.
 func build(ctx *pulumi.Context, c *Cluster) error {
+	a := c.args
 	cp, err := controlPlane(ctx, c)
 	if err != nil {
 		return fmt.Errorf("control plane: %w", err)
 	}
-	nodes, err := nodePools(ctx, c, cp)
+	nodes, err := nodegroups.New(ctx, nodegroups.Args{Prefix: c.name, Parent: c, ClusterName: a.Name, Cluster: cp.cluster.Name,
+		KMSKeyARN: cp.key.Arn, NodePools: a.NodePools, NodeVolumeGiB: a.Config.NodeVolumeGiB, MaxUnavailable: a.Config.MaxUnavailable,
+		AZs: a.AZs, PrivateSubnetIDs: a.PrivateSubnetIDs, NodeSGID: a.NodeSGID, PullThroughRules: a.Registries.PullThroughRules(),
+		Env: a.Env, Tags: a.Tags, DependsOn: cp.early})
 	if err != nil {
 		return fmt.Errorf("node pools: %w", err)
 	}
-	late, err := lateAddons(ctx, c, cp, nodes)
+	c.NodeRoleARN = nodes.RoleARN
+	late, err := lateAddons(ctx, c, cp, nodes.Groups)
 	if err != nil {
 		return fmt.Errorf("add-ons: %w", err)
 	}
-	if err := kubeProvider(ctx, c, cp, append(nodes, late...)); err != nil {
+	if err := kubeProvider(ctx, c, cp, append(nodes.Groups, late...)); err != nil {
 		return fmt.Errorf("kubernetes provider: %w", err)
 	}
 	if err := registryMirror(ctx, c); err != nil {
 		return fmt.Errorf("registry mirror: %w", err)
 	}
-	if err := baseline(ctx, c); err != nil {
+	if err := storageClasses(ctx, c); err != nil {
+		return fmt.Errorf("storage classes: %w", err)
+	}
+	ten, err := tenancy.New(ctx, tenancy.Args{Prefix: c.name, Parent: c, Provider: c.Provider, Services: a.Services,
+		NodePools: a.NodePools, Scheduled: a.Scheduled, VpcCIDR: a.VpcCIDR, AZs: a.AZs, Env: a.Env, IRSA: c.irsa()})
+	if err != nil {
 		return fmt.Errorf("namespaces: %w", err)
 	}
-	if err := platformReleases(ctx, c); err != nil {
+	c.Namespaces, c.NamespaceResources, c.ServiceAccounts, c.ServiceRoleARNs = ten.Namespaces, ten.NamespaceResources, ten.ServiceAccounts, ten.ServiceRoleARNs
+	plat, err := platform.New(ctx, platform.Args{Prefix: c.name, Parent: c, Provider: c.Provider, ClusterName: a.Name,
+		KubernetesVersion: a.Config.Version, VpcID: a.VpcID, Registries: a.Registries, Env: a.Env, Tags: a.Tags,
+		NamespaceResources: c.NamespaceResources, IRSA: c.irsa()})
+	if err != nil {
 		return fmt.Errorf("releases: %w", err)
 	}
-	if err := ingress(ctx, c); err != nil {
+	c.PrometheusOperatorCRDs, c.CertManager, c.LoadBalancerController, c.Releases = plat.PrometheusOperatorCRDs, plat.CertManager, plat.LoadBalancerController, plat.Releases
+	ed, err := edge.New(ctx, edge.Args{Prefix: c.name, Parent: c, Provider: c.Provider, ClusterName: a.Name, Ingress: a.Config.Ingress,
+		Production: a.Production, Protect: a.Protect, LoadBalancerSGID: a.LoadBalancerSGID, LoadBalancerController: c.LoadBalancerController,
+		Env: a.Env, Tags: a.Tags})
+	if err != nil {
 		return fmt.Errorf("ingress: %w", err)
 	}
+	c.WebACLArn, c.IngressClassName, c.IngressAnnotations = ed.WebACLArn, ed.IngressClassName, ed.IngressAnnotations
 	return nil
 }
 
-// Reserve records what a component schedules on a pool, so that the capacity policy sums every
-// component's requests against the pool's allocatable capacity. Call it with the same requests the
-// workload's manifests or chart values set.
-func (c *Cluster) Reserve(f Footprint) {
-	if f.Source == "" {
-		f.Source = "unknown"
-	}
-	c.ledger.add(f)
+// irsa builds this cluster's IRSA roles (after the control plane: it names the OIDC provider).
+func (c *Cluster) irsa() roles.IRSA {
+	return roles.IRSA{Prefix: c.name, ClusterName: c.Name, Parent: c, OIDCProviderARN: c.OIDCProviderARN, OIDCIssuerURL: c.OIDCIssuerURL}
+}
+
+// TrustPolicyFor returns the trust policy of an IAM role that only the given service account of
+// this cluster can assume (IRSA).
+func (c *Cluster) TrustPolicyFor(namespace, serviceAccount string) pulumi.StringOutput {
+	return c.irsa().TrustPolicyFor(namespace, serviceAccount)
+}
+
+// Images are the images this cluster's pods pull, before the registries map them.
+func (c *Cluster) Images() []pins.Image {
+	return platform.Images(c.args.Env.Region, c.args.Env.DNSSuffix, c.args.Config.Version)
 }
 
 // Capacity is every pool's allocatable capacity at its desired size against what the program
-// schedules on it (everything reserved so far). Export it after every component has been built.
-func (c *Cluster) Capacity() []PoolCapacity {
+// schedules on it: Args.Scheduled, every component's declared footprints.
+func (c *Cluster) Capacity() []nodegroups.PoolCapacity {
 	cat, _ := config.CatalogFor(c.args.Env.Region)
-	return capacity(c.args.NodePools, len(c.args.AZs), cat, c.ledger.list())
-}
-
-// tags returns the common tags plus extra ones.
-func (c *Cluster) tags(extra map[string]string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range c.args.Tags {
-		out[k] = pulumi.String(v)
-	}
-	for k, v := range extra {
-		out[k] = pulumi.String(v)
-	}
-	return out
+	return nodegroups.Capacity(c.args.NodePools, len(c.args.AZs), cat, c.args.Scheduled)
 }

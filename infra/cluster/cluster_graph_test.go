@@ -8,50 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/internal/graphtest"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
-// These tests run the whole program under the mock engine (plan.RecordConfig, the offline plan's
-// own recorder) for the staging stack file, and ask questions of the recorded graph.
+// These tests ask questions of the recorded graph of the staging stack (graphtest.Record).
 
-const projectDir = "../.."
-
-func record(t *testing.T, edit func(values map[string]string)) *plan.Graph {
-	t.Helper()
-	sc, err := plan.LoadStackConfig(projectDir, "staging")
-	require.NoError(t, err)
-	if edit != nil {
-		edit(sc.Values)
-	}
-	g, err := plan.RecordConfig(sc)
-	require.NoError(t, err)
-	return g
-}
-
-func global(values map[string]string) {
-	values[config.RegionKey] = "us-east-1"
-	values[config.Namespace+":"+config.KeyDRRegion] = "us-west-2"
-}
-
-func byName(g *plan.Graph, typ, name string) *plan.Resource {
-	for i := range g.Resources {
-		if g.Resources[i].Type == typ && g.Resources[i].Name == name {
-			return &g.Resources[i]
-		}
-	}
-	return nil
-}
-
-func ofType(g *plan.Graph, typ string) []*plan.Resource {
-	var out []*plan.Resource
-	for i := range g.Resources {
-		if g.Resources[i].Type == typ {
-			out = append(out, &g.Resources[i])
-		}
-	}
-	return out
-}
+var record, global, byName, ofType = graphtest.Record, graphtest.Global, graphtest.ByName, graphtest.OfType
 
 func trustedServices(t *testing.T, r *plan.Resource) []string {
 	t.Helper()
@@ -77,8 +41,6 @@ func trustedServices(t *testing.T, r *plan.Resource) []string {
 	return out
 }
 
-// TestPrincipalsInBothPartitions: the node role trusts both EC2 forms in aws-cn and the global one
-// elsewhere; the control plane trusts eks.amazonaws.com in both (eks.amazonaws.com.cn is rejected).
 func TestPrincipalsInBothPartitions(t *testing.T) {
 	cn := record(t, nil)
 	us := record(t, global)
@@ -100,8 +62,6 @@ func TestPrincipalsInBothPartitions(t *testing.T) {
 	assert.Equal(t, "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", view.Inputs["policyArn"], "preview roles read Secrets (Helm release state), nothing more")
 }
 
-// TestThrowAwayStackFallsBackToTheCallersRole: with no deployer roles configured, the access entry
-// names the role behind the caller's session (EKS refuses an assumed-role session ARN).
 func TestThrowAwayStackFallsBackToTheCallersRole(t *testing.T) {
 	g := record(t, func(v map[string]string) { v[config.Namespace+":"+config.KeyCluster] = `{"deployerRoles": []}` })
 	assoc := byName(g, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-suoke-deployer")
@@ -109,8 +69,6 @@ func TestThrowAwayStackFallsBackToTheCallersRole(t *testing.T) {
 	assert.Equal(t, "arn:aws-cn:iam::123456789012:role/suoke-deployer", assoc.Inputs["principalArn"], "the role behind the session, not the session")
 }
 
-// TestIRSARolesTrustOneServiceAccount: each add-on role names its own service account and the
-// region's OIDC issuer, with the sts.amazonaws.com audience in China too.
 func TestIRSARolesTrustOneServiceAccount(t *testing.T) {
 	g := record(t, nil)
 	want := map[string]string{
@@ -137,7 +95,6 @@ func dependsOn(r *plan.Resource, other *plan.Resource) bool {
 	return false
 }
 
-// TestOrderingARealUpNeeds encodes the order only a real `up` reveals.
 func TestOrderingARealUpNeeds(t *testing.T) {
 	g := record(t, nil)
 	eks := byName(g, "aws:eks/cluster:Cluster", "cluster-eks")
@@ -181,40 +138,6 @@ func TestOrderingARealUpNeeds(t *testing.T) {
 	assert.Contains(t, kc, ".eks.amazonaws.com.cn")
 }
 
-// TestNodePools: one group per AZ for the database pool, the rest across all AZs; taints on every
-// pool but business; launch templates with IMDSv2/hop 1 and encrypted gp3 with the cluster's key.
-func TestNodePools(t *testing.T) {
-	g := record(t, nil)
-	key := byName(g, "aws:kms/key:Key", "cluster-key")
-	for _, ng := range ofType(g, "aws:eks/nodeGroup:NodeGroup") {
-		tier := ng.Inputs["labels"].(map[string]any)["suoke.life/tier"].(string)
-		subnets := ng.Inputs["subnetIds"].([]any)
-		taints, _ := ng.Inputs["taints"].([]any)
-		if tier == "database" {
-			assert.Len(t, subnets, 1, ng.Name)
-		} else {
-			assert.Len(t, subnets, 3, ng.Name)
-		}
-		assert.Equal(t, tier != "business", len(taints) == 1, "%s taint", ng.Name)
-		assert.Equal(t, "AL2023_x86_64_STANDARD", ng.Inputs["amiType"])
-	}
-	for _, lt := range ofType(g, "aws:ec2/launchTemplate:LaunchTemplate") {
-		if !strings.HasPrefix(lt.Name, "cluster-") {
-			continue // the runner host's (infra/runner), not a node pool's
-		}
-		md := lt.Inputs["metadataOptions"].(map[string]any)
-		assert.Equal(t, "required", md["httpTokens"])
-		assert.Equal(t, 1.0, md["httpPutResponseHopLimit"])
-		ebs := lt.Inputs["blockDeviceMappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any)
-		assert.Equal(t, "true", ebs["encrypted"])
-		assert.Equal(t, "gp3", ebs["volumeType"])
-		assert.Contains(t, ebs["kmsKeyId"], key.ID)
-		tags := lt.Inputs["tagSpecifications"].([]any)
-		assert.Len(t, tags, 3, "instances, volumes and ENIs carry the common tags")
-	}
-}
-
-// TestProtectedStatefulResources: with protect on, the key and the Retain class survive a destroy.
 func TestProtectedStatefulResources(t *testing.T) {
 	off := record(t, nil)
 	assert.False(t, byName(off, "aws:kms/key:Key", "cluster-key").Protect)
@@ -230,7 +153,6 @@ func TestProtectedStatefulResources(t *testing.T) {
 	assert.Equal(t, "true", def.Inputs["metadata"].(map[string]any)["annotations"].(map[string]any)["storageclass.kubernetes.io/is-default-class"])
 }
 
-// TestControlPlaneSettings: endpoint, encryption, logs and access mode.
 func TestControlPlaneSettings(t *testing.T) {
 	g := record(t, nil)
 	eks := byName(g, "aws:eks/cluster:Cluster", "cluster-eks")
@@ -250,8 +172,6 @@ func TestControlPlaneSettings(t *testing.T) {
 	assert.NotNil(t, byName(open, "aws:eks/accessEntry:AccessEntry", "cluster-access-admin-platform-admin"))
 }
 
-// TestRegistriesPerPartition: China pulls every chart and image from the ECR mirror (the load
-// balancer controller from AWS's China ECR); a global region pulls upstream.
 func TestRegistriesPerPartition(t *testing.T) {
 	cn := record(t, nil)
 	lbc := byName(cn, "kubernetes:helm.sh/v3:Release", "cluster-aws-load-balancer-controller")
@@ -275,86 +195,4 @@ func TestRegistriesPerPartition(t *testing.T) {
 	extra := ca["extraArgs"].(map[string]any)
 	assert.Equal(t, true, extra["balance-similar-node-groups"])
 	assert.Equal(t, "least-waste", extra["expander"])
-}
-
-// TestPlatformReleasesOnTheMonitoringPool: every platform release selects and tolerates the
-// monitoring pool and is pinned.
-func TestPlatformReleasesOnTheMonitoringPool(t *testing.T) {
-	g := record(t, nil)
-	n := 0
-	for _, r := range ofType(g, "kubernetes:helm.sh/v3:Release") {
-		if !strings.HasPrefix(r.Name, "cluster-") {
-			continue
-		}
-		n++
-		assert.NotEmpty(t, r.Inputs["version"], r.Name)
-		if r.Name == "cluster-prometheus-operator-crds" {
-			continue
-		}
-		js, _ := json.Marshal(r.Inputs["values"])
-		assert.Contains(t, string(js), `"nodeSelector":{"suoke.life/tier":"monitoring"}`, r.Name)
-		assert.Contains(t, string(js), `{"effect":"NoSchedule","key":"suoke.life/tier","operator":"Equal","value":"monitoring"}`, r.Name)
-	}
-	assert.Equal(t, 6, n)
-	cm := byName(g, "kubernetes:helm.sh/v3:Release", "cluster-cert-manager").Inputs["values"].(map[string]any)
-	assert.Equal(t, map[string]any{"enabled": true, "keep": true}, cm["crds"])
-	vpa := byName(g, "kubernetes:helm.sh/v3:Release", "cluster-vpa").Inputs["values"].(map[string]any)
-	assert.Equal(t, false, vpa["updater"].(map[string]any)["enabled"], "recommendation mode")
-	assert.Equal(t, false, vpa["admissionController"].(map[string]any)["enabled"], "recommendation mode")
-}
-
-// TestWAF: the rate rules from config with WAF's scope-down for login paths, then the managed groups.
-func TestWAF(t *testing.T) {
-	g := record(t, nil)
-	acl := byName(g, "aws:wafv2/webAcl:WebAcl", "cluster-waf")
-	require.NotNil(t, acl)
-	assert.Equal(t, "REGIONAL", acl.Inputs["scope"])
-	rules := acl.Inputs["rules"].([]any)
-	require.Len(t, rules, 6)
-	perIP := rules[0].(map[string]any)["statement"].(map[string]any)["rateBasedStatement"].(map[string]any)
-	assert.Equal(t, 200.0, perIP["limit"])
-	assert.Equal(t, 60.0, perIP["evaluationWindowSec"])
-	login := rules[1].(map[string]any)["statement"].(map[string]any)["rateBasedStatement"].(map[string]any)
-	assert.Equal(t, 10.0, login["limit"])
-	assert.Equal(t, 300.0, login["evaluationWindowSec"])
-	assert.Equal(t, config.DefaultLoginPath, login["scopeDownStatement"].(map[string]any)["byteMatchStatement"].(map[string]any)["searchString"])
-	params := byName(g, "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "cluster-ingress-params").Inputs["spec"].(map[string]any)
-	assert.Equal(t, "internet-facing", params["scheme"])
-	assert.Equal(t, config.DefaultSSLPolicy, params["sslPolicy"])
-	assert.Equal(t, "443", params["sslRedirectPort"])
-	assert.Contains(t, params["wafv2AclArn"], ":wafv2:cn-northwest-1:")
-}
-
-// TestCapacityLedgerCoversEveryPool: the exported capacity sums the cluster's own requests on the
-// monitoring pool from the same numbers its releases set.
-func TestCapacityLedgerCoversEveryPool(t *testing.T) {
-	g := record(t, nil)
-	b, _ := json.Marshal(g.Outputs["capacity"])
-	var pools []struct {
-		Tier  string `json:"tier"`
-		Items []struct {
-			Name      string `json:"name"`
-			Replicas  int    `json:"replicas"`
-			CPUMilli  int    `json:"cpuMilli"`
-			MemoryMiB int    `json:"memoryMiB"`
-		} `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(b, &pools))
-	require.Len(t, pools, 5)
-	var ca bool
-	for _, p := range pools {
-		if p.Tier != "monitoring" {
-			continue
-		}
-		for _, it := range p.Items {
-			if it.Name == "kube-system/cluster-autoscaler" {
-				ca = true
-				assert.Equal(t, 2, it.Replicas)
-				vals := byName(g, "kubernetes:helm.sh/v3:Release", "cluster-cluster-autoscaler").Inputs["values"].(map[string]any)
-				assert.Equal(t, float64(it.Replicas), vals["replicaCount"])
-				assert.Equal(t, "100m", vals["resources"].(map[string]any)["requests"].(map[string]any)["cpu"])
-			}
-		}
-	}
-	assert.True(t, ca, "the autoscaler's footprint is in the monitoring pool's ledger")
 }

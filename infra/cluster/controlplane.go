@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/protection"
 )
@@ -68,27 +68,27 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 		return nil, err
 	}
 
-	principals, err := trustedPrincipals(ctx, env, "eks")
+	principals, err := roles.TrustedPrincipals(ctx, env, "eks")
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, c.name+"-control-plane", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(serviceTrust(principals, env.AccountID, false)),
+		AssumeRolePolicy: pulumi.String(roles.ServiceTrust(principals, env.AccountID, false)),
 		Description:      pulumi.String("EKS control plane of " + a.Name),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := attach(ctx, c.name+"-control-plane", role, []string{managedPolicy(env, "AmazonEKSClusterPolicy")}, parent)
+	deps, err := roles.Attach(ctx, c.name+"-control-plane", role, []string{roles.ManagedPolicy(env, "AmazonEKSClusterPolicy")}, parent)
 	if err != nil {
 		return nil, err
 	}
 	kmsUse, err := iam.NewRolePolicy(ctx, c.name+"-control-plane-kms", &iam.RolePolicyArgs{
 		Role: role.Name,
 		Policy: key.Arn.ApplyT(func(arn string) string {
-			return doc(
-				statement{Sid: "EnvelopeEncryption", Effect: "Allow", Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants"}, Resource: arn},
-				statement{Sid: "Grants", Effect: "Allow", Action: "kms:CreateGrant", Resource: arn,
+			return roles.Doc(
+				roles.Statement{Sid: "EnvelopeEncryption", Effect: "Allow", Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants"}, Resource: arn},
+				roles.Statement{Sid: "Grants", Effect: "Allow", Action: "kms:CreateGrant", Resource: arn,
 					Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}},
 			).String()
 		}).(pulumi.StringOutput),
@@ -138,7 +138,7 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 
 	oidc, err := iam.NewOpenIdConnectProvider(ctx, c.name+"-oidc", &iam.OpenIdConnectProviderArgs{
 		Url:           c.OIDCIssuerURL,
-		ClientIdLists: pulumi.StringArray{pulumi.String(IRSAAudience)},
+		ClientIdLists: pulumi.StringArray{pulumi.String(roles.IRSAAudience)},
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -199,12 +199,12 @@ func clusterKey(ctx *pulumi.Context, c *Cluster, opts []pulumi.ResourceOption) (
 	env := c.args.Env
 	root := env.ARN("iam", "", env.AccountID, "root")
 	viaEC2 := map[string]any{"kms:ViaService": awsfacts.EC2ViaServices(env.Region, env.DNSSuffix), "kms:CallerAccount": env.AccountID}
-	policy := doc(
-		statement{Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*"},
-		statement{Sid: "EBSThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+	policy := roles.Doc(
+		roles.Statement{Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*"},
+		roles.Statement{Sid: "EBSThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
 			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: "*",
 			Condition: map[string]map[string]any{"StringEquals": viaEC2}},
-		statement{Sid: "EBSGrantsThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+		roles.Statement{Sid: "EBSGrantsThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
 			Action: "kms:CreateGrant", Resource: "*", Condition: map[string]map[string]any{
 				"StringEquals": viaEC2, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
 	)
@@ -287,58 +287,4 @@ func accessEntries(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) ([]pulumi.R
 		}
 	}
 	return deployerAccess, nil
-}
-
-// addon installs one EKS managed add-on at the version EKS marks default for the cluster's
-// Kubernetes version in this region: asked of EKS (eks.getAddonVersion), not pinned from another
-// region's listing. A change of that default shows in a preview as an in-place add-on update.
-// Conflicts with what runs are resolved in favour of the add-on's configuration (this program owns
-// it).
-func addon(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster, name string, role pulumi.StringInput, configuration any, opts ...pulumi.ResourceOption) (*eks.Addon, error) {
-	v, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: name, KubernetesVersion: c.args.Config.Version},
-		pulumi.Provider(c.args.Env.Provider))
-	if err != nil {
-		return nil, fmt.Errorf("EKS add-on %s for Kubernetes %s in %s: %w", name, c.args.Config.Version, c.args.Env.Region, err)
-	}
-	args := &eks.AddonArgs{
-		ClusterName:              cl.Name,
-		AddonName:                pulumi.String(name),
-		AddonVersion:             pulumi.String(v.Version),
-		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
-		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
-	}
-	if role != nil {
-		args.ServiceAccountRoleArn = role
-	}
-	if configuration != nil {
-		b, _ := json.Marshal(configuration) // typed structs of strings: Marshal cannot fail
-		args.ConfigurationValues = pulumi.String(string(b))
-	}
-	c.Addons = append(c.Addons, config.AddonVersion{Name: name, Version: v.Version})
-	return eks.NewAddon(ctx, c.name+"-"+name, args, append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)...)
-}
-
-// vpcCNIConfig is the vpc-cni add-on's configuration: without enableNetworkPolicy the cluster
-// accepts NetworkPolicies but enforces none of them.
-type vpcCNIConfig struct {
-	EnableNetworkPolicy string `json:"enableNetworkPolicy"`
-}
-
-// earlyAddons are the add-ons pod networking needs before any node joins: vpc-cni (with its own IRSA
-// role: the node role has no CNI permissions) and kube-proxy.
-func earlyAddons(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) ([]pulumi.Resource, error) {
-	cniRole, err := c.ServiceAccountRole(ctx, "vpc-cni", NamespaceKubeSystem, "aws-node",
-		[]string{managedPolicy(c.args.Env, "AmazonEKS_CNI_Policy")}, nil)
-	if err != nil {
-		return nil, err
-	}
-	cni, err := addon(ctx, c, cl, config.AddonVPCCNI, cniRole.Arn, vpcCNIConfig{EnableNetworkPolicy: "true"})
-	if err != nil {
-		return nil, err
-	}
-	proxy, err := addon(ctx, c, cl, config.AddonKubeProxy, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	return []pulumi.Resource{cni, proxy}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -115,13 +116,13 @@ type Resources struct {
 	MemoryMiB int
 }
 
-// Footprint is one workload the data tier schedules on a pool, for the cluster's capacity check.
-type Footprint struct {
-	Tier      config.Tier
-	Name      string
-	Replicas  int
-	CPUMilli  int
-	MemoryMiB int
+// Footprints are what the data tier schedules on the pools, from its Args alone: PostgreSQL's
+// (ElastiCache runs no pod). The composition sums them before the cluster is built.
+func (a Args) Footprints() []footprint.Footprint {
+	if a.Postgres == nil {
+		return nil
+	}
+	return a.Postgres.Footprints()
 }
 
 // ZoneLabel is the well-known topology label the instances are spread over.

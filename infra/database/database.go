@@ -54,8 +54,6 @@ type PostgresOutputs struct {
 	PasswordAuth map[string]bool
 	// Sizing is each instance's resources and memory parameters.
 	Sizing Sizing
-	// Footprints are what the data tier schedules on the pools, for the cluster's capacity check.
-	Footprints []Footprint
 }
 
 // PostgresPort is PostgreSQL's and the pooler's port.

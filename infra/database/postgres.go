@@ -18,6 +18,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
 )
@@ -28,6 +29,28 @@ var (
 	pluginResources   = Resources{CPUMilli: 50, MemoryMiB: 128}
 	poolerResources   = Resources{CPUMilli: 100, MemoryMiB: 128}
 )
+
+// sizing is each instance's share of a database node (SizeFor).
+func (pa PostgresArgs) sizing() Sizing {
+	return SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, pa.Settings.MaxConnections)
+}
+
+// Footprints are what PostgreSQL schedules, from its Args alone (the composition sums them before the
+// cluster is built): the instances with their backup sidecar on the database pool, the operator, the
+// Barman Cloud plugin and the pooler on the platform's (monitoring) pool. The same numbers as the
+// chart values and the Cluster and Pooler specs below.
+func (pa PostgresArgs) Footprints() []footprint.Footprint {
+	size, s := pa.sizing(), pa.Settings
+	f := func(tier config.Tier, name string, replicas int, r Resources) footprint.Footprint {
+		return footprint.Footprint{Tier: tier, Name: name, Replicas: replicas, CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, Source: "database"}
+	}
+	return []footprint.Footprint{
+		f(config.TierDatabase, pa.Namespace+"/"+ClusterName, s.Instances, Resources{size.CPUMilli + SidecarCPUMilli, size.MemoryMiB + SidecarMemoryMiB}),
+		f(config.TierMonitoring, pa.OperatorNamespace+"/cnpg-operator", operatorReplicas, operatorResources),
+		f(config.TierMonitoring, pa.OperatorNamespace+"/barman-cloud", 1, pluginResources),
+		f(config.TierMonitoring, pa.Namespace+"/"+PoolerName, s.PoolerInstances, poolerResources),
+	}
+}
 
 // operatorReplicas: two, because the operator's admission webhooks fail closed, so one pod down
 // would block every change to a database object.
@@ -188,19 +211,9 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	}
 
 	// 7. A role and a database per service.
-	size := SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, s.MaxConnections)
+	size := pa.sizing()
 	out := &PostgresOutputs{
-		Sizing: size,
-		Footprints: []Footprint{
-			{Tier: config.TierDatabase, Name: ns + "/" + ClusterName, Replicas: s.Instances,
-				CPUMilli: size.CPUMilli + SidecarCPUMilli, MemoryMiB: size.MemoryMiB + SidecarMemoryMiB},
-			{Tier: config.TierMonitoring, Name: pa.OperatorNamespace + "/cnpg-operator", Replicas: operatorReplicas,
-				CPUMilli: operatorResources.CPUMilli, MemoryMiB: operatorResources.MemoryMiB},
-			{Tier: config.TierMonitoring, Name: pa.OperatorNamespace + "/barman-cloud", Replicas: 1,
-				CPUMilli: pluginResources.CPUMilli, MemoryMiB: pluginResources.MemoryMiB},
-			{Tier: config.TierMonitoring, Name: ns + "/" + PoolerName, Replicas: s.PoolerInstances,
-				CPUMilli: poolerResources.CPUMilli, MemoryMiB: poolerResources.MemoryMiB},
-		},
+		Sizing:            size,
 		ClusterName:       ClusterName,
 		Namespace:         ns,
 		RWHost:            fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),

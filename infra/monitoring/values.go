@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 )
 
@@ -297,35 +298,27 @@ func TempoValues(in TracesInput, roleARN, storageClass string, sch Scheduling, r
 	})
 }
 
-// Footprint is one workload's requests on a pool, for the cluster's capacity check: Replicas pods,
-// or one pod on every node of the pool (PerNode, a DaemonSet).
-type Footprint struct {
-	Name     string
-	Tier     config.Tier
-	Replicas int
-	PerNode  bool
-	Requests Requests
-}
-
-// Footprints lists what this component schedules: the stack and the pipelines on the monitoring pool,
-// node-exporter and Fluent Bit on every node of every pool.
-func (a Args) Footprints() []Footprint {
+// Footprints lists what this component schedules, from its Args alone (the composition sums them
+// before the cluster is built): the stack and the pipelines on the monitoring pool, node-exporter and
+// Fluent Bit on every node of every pool.
+func (a Args) Footprints() []footprint.Footprint {
 	m := a.Monitoring
 	mon := config.TierMonitoring
-	out := []Footprint{
-		{Name: "prometheus", Tier: mon, Replicas: m.PrometheusReplicas, Requests: reqPrometheus},
-		{Name: "alertmanager", Tier: mon, Replicas: m.AlertmanagerReplicas, Requests: reqAlertmanager},
-		{Name: "grafana", Tier: mon, Replicas: 1, Requests: reqGrafana},
-		{Name: "prometheus-operator", Tier: mon, Replicas: 1, Requests: reqOperator},
-		{Name: "kube-state-metrics", Tier: mon, Replicas: 1, Requests: reqKSM},
-		{Name: "cloudwatch-exporter", Tier: mon, Replicas: 1, Requests: reqYACE},
-		{Name: "otel-collector", Tier: mon, Replicas: a.collectorReplicas(), Requests: reqCollector},
-		{Name: "tempo", Tier: mon, Replicas: 1, Requests: reqTempo},
+	f := func(name string, tier config.Tier, replicas int, perNode bool, r Requests) footprint.Footprint {
+		return footprint.Footprint{Tier: tier, Name: name, Replicas: replicas, PerNode: perNode, CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, Source: "monitoring"}
+	}
+	out := []footprint.Footprint{
+		f("prometheus", mon, m.PrometheusReplicas, false, reqPrometheus),
+		f("alertmanager", mon, m.AlertmanagerReplicas, false, reqAlertmanager),
+		f("grafana", mon, 1, false, reqGrafana),
+		f("prometheus-operator", mon, 1, false, reqOperator),
+		f("kube-state-metrics", mon, 1, false, reqKSM),
+		f("cloudwatch-exporter", mon, 1, false, reqYACE),
+		f("otel-collector", mon, a.collectorReplicas(), false, reqCollector),
+		f("tempo", mon, 1, false, reqTempo),
 	}
 	for _, t := range config.AllTiers() {
-		out = append(out,
-			Footprint{Name: "node-exporter", Tier: t, PerNode: true, Requests: reqNodeExporter},
-			Footprint{Name: "fluent-bit", Tier: t, PerNode: true, Requests: reqFluentBit})
+		out = append(out, f("node-exporter", t, 0, true, reqNodeExporter), f("fluent-bit", t, 0, true, reqFluentBit))
 	}
 	return out
 }

@@ -203,7 +203,7 @@ func ZoneLossOf(resources []plan.Resource, outputs map[string]any) *ZoneLoss {
 	b, _ := json.Marshal(outputs["capacity"])
 	_ = json.Unmarshal(b, &pools)
 	// pinned are the pods of CloudNativePG clusters with required anti-affinity on the zone, by the
-	// capacity ledger's name (namespace/name).
+	// capacity output's item name (namespace/name).
 	type pgCluster struct {
 		name, sync, durability string
 		instances, number      int
@@ -299,7 +299,7 @@ func ZoneLossOf(resources []plan.Resource, outputs map[string]any) *ZoneLoss {
 				}
 				tl.Unplaced = append(tl.Unplaced, pd.name)
 			}
-			// A pool with no node left runs nothing of its tier, whatever the ledger holds.
+			// A pool with no node left runs nothing of its tier, whatever its footprints declare.
 			tl.Fits = tl.Left > 0 && len(tl.Unplaced) == 0 && tl.ReqCPU <= tl.AllocCPU && tl.ReqMemory <= tl.AllocMemory
 			switch {
 			case tl.Left == 0:

@@ -1,4 +1,7 @@
-package cluster
+// Package roles holds the IAM pieces every part of the cluster uses: the policy document type, the
+// trust policies of AWS service roles and of IRSA roles, managed-policy attachments, and the IRSA role
+// builder. The roles it builds are children of the cluster component, named after it.
+package roles
 
 import (
 	"encoding/json"
@@ -13,13 +16,14 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
-// policyDoc is an IAM policy document, built as typed Go and rendered with encoding/json.
-type policyDoc struct {
+// Document is an IAM policy document, built as typed Go and rendered with encoding/json.
+type Document struct {
 	Version   string      `json:"Version"`
-	Statement []statement `json:"Statement"`
+	Statement []Statement `json:"Statement"`
 }
 
-type statement struct {
+// Statement is one statement of a Document.
+type Statement struct {
 	Sid       string                    `json:"Sid,omitempty"`
 	Effect    string                    `json:"Effect"`
 	Principal map[string]any            `json:"Principal,omitempty"`
@@ -28,19 +32,20 @@ type statement struct {
 	Condition map[string]map[string]any `json:"Condition,omitempty"`
 }
 
-func doc(stmts ...statement) policyDoc { return policyDoc{Version: "2012-10-17", Statement: stmts} }
+// Doc is a policy document of the statements.
+func Doc(stmts ...Statement) Document { return Document{Version: "2012-10-17", Statement: stmts} }
 
-func (d policyDoc) String() string {
+func (d Document) String() string {
 	b, _ := json.Marshal(d) // only maps, slices and strings: Marshal cannot fail
 	return string(b)
 }
 
-// trustedPrincipals returns the principals a service role's trust policy names: the service's
+// TrustedPrincipals returns the principals a service role's trust policy names: the service's
 // principal as the provider reports it (getServicePrincipal), then those the partition requires
 // beyond that answer (awsfacts.RoleTrust). The provider answers ec2.amazonaws.com in aws-cn too, but
 // EKS there rejects a node role that does not trust ec2.amazonaws.com.cn, so the node role trusts
 // both in China and ec2.amazonaws.com alone elsewhere; EKS is eks.amazonaws.com in both.
-func trustedPrincipals(ctx *pulumi.Context, env *identity.Env, service string) ([]string, error) {
+func TrustedPrincipals(ctx *pulumi.Context, env *identity.Env, service string) ([]string, error) {
 	sp, err := env.ServicePrincipal(ctx, service)
 	if err != nil {
 		return nil, err
@@ -54,26 +59,26 @@ func trustedPrincipals(ctx *pulumi.Context, env *identity.Env, service string) (
 	return out, nil
 }
 
-// serviceTrust is a trust policy for AWS services, scoped to this account (confused-deputy guard).
-func serviceTrust(principals []string, account string, sourceAccount bool) string {
+// ServiceTrust is a trust policy for AWS services, scoped to this account (confused-deputy guard).
+func ServiceTrust(principals []string, account string, sourceAccount bool) string {
 	var p any = principals
 	if len(principals) == 1 {
 		p = principals[0]
 	}
-	st := statement{Effect: "Allow", Principal: map[string]any{"Service": p}, Action: "sts:AssumeRole"}
+	st := Statement{Effect: "Allow", Principal: map[string]any{"Service": p}, Action: "sts:AssumeRole"}
 	if sourceAccount {
 		st.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}}
 	}
-	return doc(st).String()
+	return Doc(st).String()
 }
 
-// managedPolicy is the ARN of an AWS managed policy in this partition.
-func managedPolicy(env *identity.Env, name string) string {
+// ManagedPolicy is the ARN of an AWS managed policy in this partition.
+func ManagedPolicy(env *identity.Env, name string) string {
 	return env.ARN("iam", "", "aws", "policy/"+name)
 }
 
-// attach attaches managed policies to a role, one child per policy, named after it.
-func attach(ctx *pulumi.Context, name string, role *iam.Role, arns []string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+// Attach attaches managed policies to a role, one child per policy, named after it.
+func Attach(ctx *pulumi.Context, name string, role *iam.Role, arns []string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	var out []pulumi.Resource
 	for _, arn := range arns {
 		short := arn[strings.LastIndex(arn, "/")+1:]
@@ -95,13 +100,25 @@ const IRSAAudience = "sts.amazonaws.com"
 // that reviewers and the policy can check trust against intent.
 const ServiceAccountTag = "suoke.life/service-account"
 
+// IRSA builds the IRSA roles of one cluster: children of Parent named Prefix + "-" + key, trusted
+// through the cluster's OIDC provider.
+type IRSA struct {
+	// Prefix is the cluster component's name; ClusterName the EKS cluster's (in descriptions).
+	Prefix      string
+	ClusterName string
+	Parent      pulumi.Resource
+	// OIDCProviderARN and OIDCIssuerURL are the cluster's IAM OIDC provider.
+	OIDCProviderARN pulumi.StringOutput
+	OIDCIssuerURL   pulumi.StringOutput
+}
+
 // TrustPolicyFor returns the trust policy of an IAM role that only the given service account can
 // assume (IRSA): web identity from the cluster's OIDC provider, with the token's subject and
 // audience pinned by StringEquals.
-func (c *Cluster) TrustPolicyFor(namespace, serviceAccount string) pulumi.StringOutput {
-	return pulumi.All(c.OIDCProviderARN, c.OIDCIssuerURL).ApplyT(func(v []any) string {
+func (i IRSA) TrustPolicyFor(namespace, serviceAccount string) pulumi.StringOutput {
+	return pulumi.All(i.OIDCProviderARN, i.OIDCIssuerURL).ApplyT(func(v []any) string {
 		arn, issuer := v[0].(string), strings.TrimPrefix(v[1].(string), "https://")
-		return doc(statement{
+		return Doc(Statement{
 			Effect: "Allow", Principal: map[string]any{"Federated": arn}, Action: "sts:AssumeRoleWithWebIdentity",
 			Condition: map[string]map[string]any{"StringEquals": {
 				issuer + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
@@ -111,20 +128,20 @@ func (c *Cluster) TrustPolicyFor(namespace, serviceAccount string) pulumi.String
 	}).(pulumi.StringOutput)
 }
 
-// ServiceAccountRole creates an IAM role for one service account (IRSA), with managed policies and an
-// optional inline policy. Its name is the component's name + "-" + key.
-func (c *Cluster) ServiceAccountRole(ctx *pulumi.Context, key, namespace, serviceAccount string, managed []string, inline pulumi.StringInput, opts ...pulumi.ResourceOption) (*iam.Role, error) {
-	name := c.name + "-" + key
-	opts = append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
+// Role creates an IAM role for one service account (IRSA), with managed policies and an optional
+// inline policy. Its name is the prefix + "-" + key.
+func (i IRSA) Role(ctx *pulumi.Context, key, namespace, serviceAccount string, managed []string, inline pulumi.StringInput, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	name := i.Prefix + "-" + key
+	opts = append([]pulumi.ResourceOption{pulumi.Parent(i.Parent)}, opts...)
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		AssumeRolePolicy: c.TrustPolicyFor(namespace, serviceAccount),
-		Description:      pulumi.Sprintf("IRSA role of %s/%s in cluster %s", namespace, serviceAccount, c.Name),
+		AssumeRolePolicy: i.TrustPolicyFor(namespace, serviceAccount),
+		Description:      pulumi.Sprintf("IRSA role of %s/%s in cluster %s", namespace, serviceAccount, i.ClusterName),
 		Tags:             pulumi.StringMap{ServiceAccountTag: pulumi.String(namespace + "/" + serviceAccount)},
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("role %s: %w", key, err)
 	}
-	if _, err := attach(ctx, name, role, managed, opts...); err != nil {
+	if _, err := Attach(ctx, name, role, managed, opts...); err != nil {
 		return nil, err
 	}
 	if inline != nil {

@@ -1,8 +1,9 @@
-package cluster
+package edge
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
@@ -13,7 +14,7 @@ import (
 // The public ALB's access logs: every request the internet sends, kept in S3 for
 // logRetentionMinimumDays (infra/config/retention.go: the Cybersecurity Law's six months). The
 // controller sets the load balancer's access_logs.s3.* attributes from the IngressClassParams
-// (ingress.go), which take precedence over any Ingress annotation, so no Ingress can turn them off.
+// (edge.go), which take precedence over any Ingress annotation, so no Ingress can turn them off.
 const (
 	// AccessLogPrefix is where the ALB writes under the bucket: <prefix>/AWSLogs/<account>/elasticloadbalancing/...
 	AccessLogPrefix = "alb"
@@ -38,9 +39,9 @@ func accessLogBucketName(cluster, account string) string {
 // a policy that lets the region's ELB account write under the prefix. It returns the bucket's name and
 // the policy, which the IngressClassParams wait for: ELB checks that it may write when the attribute
 // is set, and the controller's reconcile fails until it may.
-func accessLogBucket(ctx *pulumi.Context, c *Cluster) (string, pulumi.Resource, error) {
+func accessLogBucket(ctx *pulumi.Context, c *Edge) (string, pulumi.Resource, error) {
 	a := c.args
-	days := a.Config.Ingress.AccessLogDays
+	days := a.Ingress.AccessLogDays
 	if days < 1 {
 		return "", nil, fmt.Errorf("access logs: the expiry must be at least a day, got %d (config.Ingress.AccessLogDays follows logRetentionMinimumDays)", days)
 	}
@@ -51,22 +52,25 @@ func accessLogBucket(ctx *pulumi.Context, c *Cluster) (string, pulumi.Resource, 
 	if err != nil {
 		return "", nil, fmt.Errorf("access logs: ELB account of %s: %w", env.Region, err)
 	}
-	name := accessLogBucketName(a.Name, env.AccountID)
-	parent := pulumi.Parent(c)
-	bucket, err := s3.NewBucketV2(ctx, c.name+"-alb-logs", &s3.BucketV2Args{
+	name := accessLogBucketName(a.ClusterName, env.AccountID)
+	tags := map[string]string{}
+	maps.Copy(tags, a.Tags)
+	maps.Copy(tags, map[string]string{BucketRoleTag: BucketRoleAccessLogs, "suoke.life/log-source": "alb"})
+	parent := pulumi.Parent(c.args.Parent)
+	bucket, err := s3.NewBucketV2(ctx, c.args.Prefix+"-alb-logs", &s3.BucketV2Args{
 		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!a.Protect),
-		Tags: c.tags(map[string]string{BucketRoleTag: BucketRoleAccessLogs, "suoke.life/log-source": "alb"}),
+		Tags: pulumi.ToStringMap(tags),
 	}, parent)
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, c.name+"-alb-logs", &s3.BucketPublicAccessBlockArgs{
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, c.args.Prefix+"-alb-logs", &s3.BucketPublicAccessBlockArgs{
 		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
 	}, parent); err != nil {
 		return "", nil, err
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, c.name+"-alb-logs", &s3.BucketServerSideEncryptionConfigurationV2Args{
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, c.args.Prefix+"-alb-logs", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
@@ -76,7 +80,7 @@ func accessLogBucket(ctx *pulumi.Context, c *Cluster) (string, pulumi.Resource, 
 	}, parent); err != nil {
 		return "", nil, err
 	}
-	versioning, err := s3.NewBucketVersioningV2(ctx, c.name+"-alb-logs", &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(ctx, c.args.Prefix+"-alb-logs", &s3.BucketVersioningV2Args{
 		Bucket:                  bucket.ID(),
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, parent)
@@ -85,7 +89,7 @@ func accessLogBucket(ctx *pulumi.Context, c *Cluster) (string, pulumi.Resource, 
 	}
 	// Logs are written once and never rewritten: the current version expires at the floor, and a
 	// version made noncurrent by that expiry (or by a stray delete) goes a day later.
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, c.name+"-alb-logs", &s3.BucketLifecycleConfigurationV2Args{
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, c.args.Prefix+"-alb-logs", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id: pulumi.String("expire-after-retention"), Status: pulumi.String("Enabled"),
@@ -100,7 +104,7 @@ func accessLogBucket(ctx *pulumi.Context, c *Cluster) (string, pulumi.Resource, 
 	if err != nil {
 		return "", nil, err
 	}
-	pol, err := s3.NewBucketPolicy(ctx, c.name+"-alb-logs", &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policy)}, parent)
+	pol, err := s3.NewBucketPolicy(ctx, c.args.Prefix+"-alb-logs", &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policy)}, parent)
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,11 +1,10 @@
-package cluster
+package nodegroups
 
 import (
 	"fmt"
-	"sort"
-	"sync"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 )
 
 // TierLabel is the node label (and taint key) that names a node's pool.
@@ -59,44 +58,6 @@ func (r Resources) Values() map[string]any {
 	}
 }
 
-// Footprint is one workload's requests on a pool: Replicas pods of Resources, or, for a DaemonSet
-// (PerNode), one pod on every node of the pool.
-type Footprint struct {
-	Tier      config.Tier `json:"tier"`
-	Name      string      `json:"name"`
-	Replicas  int         `json:"replicas"`
-	PerNode   bool        `json:"perNode"`
-	CPUMilli  int         `json:"cpuMilli"`
-	MemoryMiB int         `json:"memoryMiB"`
-	// Source says who scheduled it ("cluster", "monitoring", …).
-	Source string `json:"source"`
-}
-
-// ledger collects every footprint the program schedules, so that one check covers every component.
-type ledger struct {
-	mu    sync.Mutex
-	items []Footprint
-}
-
-func (l *ledger) add(f Footprint) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.items = append(l.items, f)
-}
-
-func (l *ledger) list() []Footprint {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := append([]Footprint(nil), l.items...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Tier != out[j].Tier {
-			return out[i].Tier < out[j].Tier
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
 // Headroom is the share of a pool's allocatable capacity left free at its desired size: room for a
 // rolling update's surge pods and for the requests VPA will recommend upward.
 const Headroom = 0.20
@@ -145,10 +106,10 @@ type PoolCapacity struct {
 	AllocatableCPUMilli  int `json:"allocatableCpuMilli"`
 	AllocatableMemoryMiB int `json:"allocatableMemoryMiB"`
 	// Requested sums the footprints (DaemonSets once per node).
-	RequestedCPUMilli  int         `json:"requestedCpuMilli"`
-	RequestedMemoryMiB int         `json:"requestedMemoryMiB"`
-	Headroom           float64     `json:"headroom"`
-	Items              []Footprint `json:"items"`
+	RequestedCPUMilli  int                   `json:"requestedCpuMilli"`
+	RequestedMemoryMiB int                   `json:"requestedMemoryMiB"`
+	Headroom           float64               `json:"headroom"`
+	Items              []footprint.Footprint `json:"items"`
 }
 
 // Fits reports whether the requests leave the headroom free.
@@ -165,23 +126,21 @@ func poolNodes(t config.Tier, p config.NodePool, azs int) int {
 	return p.Desired
 }
 
-// capacity sums the ledger per pool.
-func capacity(pools map[config.Tier]config.NodePool, azs int, cat config.Catalog, items []Footprint) []PoolCapacity {
+// Capacity is every pool's allocatable capacity at its desired size against the footprints
+// scheduled on it.
+func Capacity(pools map[config.Tier]config.NodePool, azs int, cat config.Catalog, items []footprint.Footprint) []PoolCapacity {
 	var out []PoolCapacity
 	for _, t := range config.AllTiers() {
 		p := pools[t]
 		alloc := Allocatable(cat.EC2[p.InstanceType])
 		n := poolNodes(t, p, azs)
 		pc := PoolCapacity{Tier: t, InstanceType: p.InstanceType, Nodes: n, PerNodeCPUMilli: alloc.CPUMilli, PerNodeMemoryMiB: alloc.MemoryMiB,
-			AllocatableCPUMilli: n * alloc.CPUMilli, AllocatableMemoryMiB: n * alloc.MemoryMiB, Headroom: Headroom, Items: []Footprint{}}
+			AllocatableCPUMilli: n * alloc.CPUMilli, AllocatableMemoryMiB: n * alloc.MemoryMiB, Headroom: Headroom, Items: []footprint.Footprint{}}
 		for _, f := range items {
 			if f.Tier != t {
 				continue
 			}
-			pods := f.Replicas
-			if f.PerNode {
-				pods = n
-			}
+			pods := f.Pods(n)
 			pc.RequestedCPUMilli += pods * f.CPUMilli
 			pc.RequestedMemoryMiB += pods * f.MemoryMiB
 			pc.Items = append(pc.Items, f)

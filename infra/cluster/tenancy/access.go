@@ -1,10 +1,11 @@
-package cluster
+package tenancy
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
@@ -37,14 +38,14 @@ func RedisConnectResources(partition, region, account, stack, service string) []
 // ServiceStatements are the statements of a service's role: Redis connect for a cache user, then its
 // awsAccess statements as configured (config validated them: named resources in the partition).
 // Empty: the role has no policy.
-func ServiceStatements(partition, region, account, stack string, s config.Service) []statement {
-	var out []statement
+func ServiceStatements(partition, region, account, stack string, s config.Service) []roles.Statement {
+	var out []roles.Statement
 	if s.Cache {
-		out = append(out, statement{Sid: "RedisConnectAsOwnUser", Effect: "Allow", Action: "elasticache:Connect",
+		out = append(out, roles.Statement{Sid: "RedisConnectAsOwnUser", Effect: "Allow", Action: "elasticache:Connect",
 			Resource: RedisConnectResources(partition, region, account, stack, s.Name)})
 	}
 	for i, g := range s.AWSAccess {
-		out = append(out, statement{Sid: fmt.Sprintf("AWSAccess%d", i), Effect: "Allow", Action: g.Actions, Resource: g.Resources})
+		out = append(out, roles.Statement{Sid: fmt.Sprintf("AWSAccess%d", i), Effect: "Allow", Action: g.Actions, Resource: g.Resources})
 	}
 	return out
 }

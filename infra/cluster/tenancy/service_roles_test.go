@@ -1,4 +1,4 @@
-package cluster_test
+package tenancy_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/internal/graphtest"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
@@ -18,6 +19,8 @@ type policyDoc struct {
 		Resource any
 	}
 }
+
+var byName, global = graphtest.ByName, graphtest.Global
 
 func strs(v any) []string {
 	switch x := v.(type) {
@@ -118,8 +121,7 @@ func TestAWSAccessStatementsAreRendered(t *testing.T) {
 // TestWildcardAWSAccessFailsThePlan: the whole program refuses a wildcard resource and s3:*, naming
 // the field path and the value, before any resource is recorded.
 func TestWildcardAWSAccessFailsThePlan(t *testing.T) {
-	sc, err := plan.LoadStackConfig(projectDir, "staging")
-	require.NoError(t, err)
+	sc := graphtest.StackConfig(t)
 	svcs := config.DefaultServices()
 	svcs[5].AWSAccess = []config.AWSGrant{{Actions: []string{"s3:*"}, Resources: []string{"*"}}}
 	b, err := json.Marshal(servicesValue(svcs))

@@ -1,16 +1,23 @@
-package cluster
+// Package tenancy builds what the cluster gives each tenant: the namespaces with their Pod Security
+// levels, the workload namespaces' quotas, limit ranges and network policies, and each service's
+// account with its IRSA role (what a service may reach: access.go).
+package tenancy
 
 import (
 	"fmt"
 	"sort"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
-	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
+	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
+	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
 
@@ -63,16 +70,6 @@ type Namespaces struct {
 	Velero string
 }
 
-// StorageClasses are the cluster's storage class names.
-type StorageClasses struct {
-	// Default is gp3, encrypted with the cluster's key, bound when the pod is scheduled (so the
-	// volume lands in the pod's AZ), deleted with its claim.
-	Default string
-	// Retain is the same with reclaimPolicy Retain: for databases, whose volumes outlive a deleted
-	// claim. In unprotected stacks it reclaims with Delete (RetainReclaimPolicy).
-	Retain string
-}
-
 // namespaceSpec is one namespace the cluster creates, with its Pod Security level and why.
 type namespaceSpec struct {
 	name     string
@@ -101,41 +98,43 @@ func namespaceSpecs() []namespaceSpec {
 	)
 }
 
-// addonFootprints are the add-ons' requests: DaemonSets on every node of every pool, and the
-// add-on Deployments that select no pool and so land on the untainted business pool. From the
-// add-ons' default manifests (kube-proxy 100m; aws-node 25m for each of its two containers; CoreDNS
-// 100m/70Mi; EBS CSI node 3 × 10m/40Mi, controller 6 × 10m/40Mi; Pod Identity agent 25m), read
-// 2026-11-25, rounded up where a container sets none.
-var addonFootprints = []struct {
-	name      string
-	perNode   bool
-	replicas  int
-	resources Resources
-}{
-	{"kube-system/aws-node", true, 0, Resources{50, 64}},
-	{"kube-system/kube-proxy", true, 0, Resources{100, 64}},
-	{"kube-system/ebs-csi-node", true, 0, Resources{30, 120}},
-	{"kube-system/coredns", false, 2, Resources{100, 70}},
-	{"kube-system/ebs-csi-controller", false, 2, Resources{60, 240}},
+// Args configures the tenancy. The cluster component fills it from its own Args and what it built.
+type Args struct {
+	// Prefix is the cluster component's name, which every resource's name starts with; Parent is
+	// that component, Provider its Kubernetes provider.
+	Prefix   string
+	Parent   pulumi.Resource
+	Provider *kubernetes.Provider
+	// Services each get an account and a role in their tier's namespace.
+	Services []config.Service
+	// NodePools and Scheduled (every component's footprints) size the workload namespaces' quotas.
+	NodePools map[config.Tier]config.NodePool
+	Scheduled []footprint.Footprint
+	// VpcCIDR and AZs lay out the subnets the network policies name (network.Layout).
+	VpcCIDR string
+	AZs     []string
+	Env     *identity.Env
+	// IRSA builds the services' roles.
+	IRSA roles.IRSA
 }
 
-func baseline(ctx *pulumi.Context, c *Cluster) error {
-	a := c.args
-	for _, f := range addonFootprints {
-		tiers := []config.Tier{config.TierBusiness}
-		if f.perNode {
-			tiers = config.AllTiers()
-		}
-		for _, t := range tiers {
-			c.Reserve(Footprint{Tier: t, Name: f.name, Replicas: f.replicas, PerNode: f.perNode, CPUMilli: f.resources.CPUMilli, MemoryMiB: f.resources.MemoryMiB, Source: "cluster"})
-		}
-	}
-	k8s := pulumi.Provider(c.Provider)
-	parent := pulumi.Parent(c)
+// Tenancy is what New built.
+type Tenancy struct {
+	// Namespaces are the workload tiers' and the platform's namespaces; NamespaceResources holds the
+	// created objects by name for DependsOn.
+	Namespaces         Namespaces
+	NamespaceResources map[string]pulumi.Resource
+	// ServiceAccounts maps each service to its "namespace/name"; ServiceRoleARNs to the IRSA role
+	// that account runs as.
+	ServiceAccounts map[string]string
+	ServiceRoleARNs map[string]pulumi.StringOutput
+}
 
-	if err := storageClasses(ctx, c); err != nil {
-		return err
-	}
+// New creates the namespaces, then each workload namespace's guard rails and service accounts.
+func New(ctx *pulumi.Context, a Args) (*Tenancy, error) {
+	c := &Tenancy{}
+	k8s := pulumi.Provider(a.Provider)
+	parent := pulumi.Parent(a.Parent)
 
 	c.Namespaces = Namespaces{Workloads: map[config.Tier]string{}, Monitoring: NamespaceMonitoring, Data: NamespaceData,
 		CNPGSystem: NamespaceCNPGSystem, CertManager: NamespaceCertManager, KubeSystem: NamespaceKubeSystem, Velero: NamespaceVelero}
@@ -147,15 +146,15 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 			"pod-security.kubernetes.io/warn":    pulumi.String(PSSRestricted),
 		}
 		if ns.workload != "" {
-			labels[TierLabel] = pulumi.String(string(ns.workload))
+			labels[nodegroups.TierLabel] = pulumi.String(string(ns.workload))
 			c.Namespaces.Workloads[ns.workload] = ns.name
 		}
-		n, err := corev1.NewNamespace(ctx, c.name+"-ns-"+ns.name, &corev1.NamespaceArgs{
+		n, err := corev1.NewNamespace(ctx, a.Prefix+"-ns-"+ns.name, &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(ns.name), Labels: labels,
 				Annotations: pulumi.StringMap{"suoke.life/purpose": pulumi.String(ns.why)}},
 		}, parent, k8s)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.NamespaceResources[ns.name] = n
 	}
@@ -163,7 +162,7 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 	cat, _ := config.CatalogFor(a.Env.Region)
 	layout, err := network.Layout(a.VpcCIDR, a.AZs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cidrs := map[network.Role][]string{}
 	for _, s := range layout {
@@ -174,14 +173,14 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 	for _, t := range config.WorkloadTiers() {
 		ns := c.Namespaces.Workloads[t]
 		after := pulumi.DependsOn([]pulumi.Resource{c.NamespaceResources[ns]})
-		q := quotaFor(t, a.NodePools[t], cat, c.ledger.list())
-		if _, err := corev1.NewResourceQuota(ctx, c.name+"-quota-"+ns, &corev1.ResourceQuotaArgs{
+		q := quotaFor(t, a.NodePools[t], cat, a.Scheduled)
+		if _, err := corev1.NewResourceQuota(ctx, a.Prefix+"-quota-"+ns, &corev1.ResourceQuotaArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("tier-capacity"), Namespace: pulumi.String(ns)},
 			Spec:     &corev1.ResourceQuotaSpecArgs{Hard: pulumi.ToStringMap(q.Hard())},
 		}, parent, k8s, after); err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := corev1.NewLimitRange(ctx, c.name+"-limits-"+ns, &corev1.LimitRangeArgs{
+		if _, err := corev1.NewLimitRange(ctx, a.Prefix+"-limits-"+ns, &corev1.LimitRangeArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("container-defaults"), Namespace: pulumi.String(ns)},
 			Spec: &corev1.LimitRangeSpecArgs{Limits: corev1.LimitRangeItemArray{&corev1.LimitRangeItemArgs{
 				Type:           pulumi.String("Container"),
@@ -190,64 +189,20 @@ func baseline(ctx *pulumi.Context, c *Cluster) error {
 				Max:            pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", q.PerNode.CPUMilli), "memory": pulumi.Sprintf("%dMi", q.PerNode.MemoryMiB)},
 			}}},
 		}, parent, k8s, after); err != nil {
-			return err
+			return nil, err
 		}
 		for _, np := range policiesFor(t, a.Services, cidrs, a.VpcCIDR) {
-			if _, err := networkingv1.NewNetworkPolicy(ctx, c.name+"-netpol-"+ns+"-"+np.Name, np.args(ns), parent, k8s, after); err != nil {
-				return err
+			if _, err := networkingv1.NewNetworkPolicy(ctx, a.Prefix+"-netpol-"+ns+"-"+np.Name, np.args(ns), parent, k8s, after); err != nil {
+				return nil, err
 			}
 		}
 		for _, s := range servicesOn(a.Services, t) {
-			if err := serviceAccount(ctx, c, s, ns, after); err != nil {
-				return err
+			if err := serviceAccount(ctx, a, c, s, ns, after); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return nil
-}
-
-// RetainReclaimPolicy is the reclaim policy of the database storage class: Retain where the stack is
-// protected, so a deleted claim leaves its EBS volume; Delete elsewhere, so that a destroyed staging or
-// throw-away stack leaves no volume behind, billed and encrypted with a key pending deletion. A PV
-// keeps the policy it was provisioned with, and a StorageClass's reclaimPolicy cannot be changed in
-// place: a deployed unprotected stack replaces the class on its next `up`, and its existing volumes are
-// patched by hand (docs/runbooks/destroy-stack.md).
-func RetainReclaimPolicy(protect bool) string {
-	if protect {
-		return "Retain"
-	}
-	return "Delete"
-}
-
-func storageClasses(ctx *pulumi.Context, c *Cluster) error {
-	c.StorageClasses = StorageClasses{Default: "gp3", Retain: "gp3-retain"}
-	for _, sc := range []struct {
-		name, reclaim string
-		isDefault     bool
-		opts          []pulumi.ResourceOption
-	}{
-		{c.StorageClasses.Default, "Delete", true, nil},
-		{c.StorageClasses.Retain, RetainReclaimPolicy(c.args.Protect), false, []pulumi.ResourceOption{pulumi.Protect(c.args.Protect), pulumi.RetainOnDelete(c.args.Protect)}},
-	} {
-		ann := pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String(fmt.Sprint(sc.isDefault))}
-		if _, err := storagev1.NewStorageClass(ctx, c.name+"-sc-"+sc.name, &storagev1.StorageClassArgs{
-			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(sc.name), Annotations: ann},
-			Provisioner: pulumi.String("ebs.csi.aws.com"),
-			Parameters: pulumi.StringMap{
-				"type": pulumi.String("gp3"), "encrypted": pulumi.String("true"), "kmsKeyId": c.KMSKeyARN,
-				"csi.storage.k8s.io/fstype": pulumi.String("ext4"),
-				// AWS Backup's plan selects volumes by this tag (EBS CSI driver "tagSpecification_N"),
-				// its value the stack's name, so that no other stack's selection matches them.
-				"tagSpecification_1": pulumi.String(config.BackupVolumeTag + "=" + config.BackupVolumeTagValue(ctx.Stack())),
-			},
-			ReclaimPolicy:        pulumi.String(sc.reclaim),
-			VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
-			AllowVolumeExpansion: pulumi.Bool(true),
-		}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, sc.opts...)...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c, nil
 }
 
 func servicesOn(svcs []config.Service, t config.Tier) []config.Service {
@@ -263,20 +218,20 @@ func servicesOn(svcs []config.Service, t config.Tier) []config.Service {
 // serviceAccount gives a service its account and, always, an IRSA role (ServiceStatements says what
 // it may do; with nothing to grant it has no policy, and app pipelines still find one role per
 // service). Pods do not mount an API token unless their manifest asks: the services do not call the API.
-func serviceAccount(ctx *pulumi.Context, c *Cluster, s config.Service, ns string, opts ...pulumi.ResourceOption) error {
+func serviceAccount(ctx *pulumi.Context, a Args, c *Tenancy, s config.Service, ns string, opts ...pulumi.ResourceOption) error {
 	var inline pulumi.StringInput
-	if stmts := ServiceStatements(c.args.Env.Partition, c.args.Env.Region, c.args.Env.AccountID, ctx.Stack(), s); len(stmts) > 0 {
-		inline = pulumi.String(doc(stmts...).String())
+	if stmts := ServiceStatements(a.Env.Partition, a.Env.Region, a.Env.AccountID, ctx.Stack(), s); len(stmts) > 0 {
+		inline = pulumi.String(roles.Doc(stmts...).String())
 	}
-	role, err := c.ServiceAccountRole(ctx, "sa-"+s.Name, ns, s.Name, nil, inline)
+	role, err := a.IRSA.Role(ctx, "sa-"+s.Name, ns, s.Name, nil, inline)
 	if err != nil {
 		return err
 	}
-	_, err = corev1.NewServiceAccount(ctx, c.name+"-sa-"+s.Name, &corev1.ServiceAccountArgs{
+	_, err = corev1.NewServiceAccount(ctx, a.Prefix+"-sa-"+s.Name, &corev1.ServiceAccountArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(s.Name), Namespace: pulumi.String(ns),
 			Annotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": role.Arn}},
 		AutomountServiceAccountToken: pulumi.Bool(false),
-	}, append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider)}, opts...)...)
+	}, append([]pulumi.ResourceOption{pulumi.Parent(a.Parent), pulumi.Provider(a.Provider)}, opts...)...)
 	c.ServiceAccounts[s.Name] = ns + "/" + s.Name
 	c.ServiceRoleARNs[s.Name] = role.Arn
 	return err
@@ -290,7 +245,7 @@ type Quota struct {
 	MemoryMiB int
 	Pods      int
 	// PerNode is one node's allocatable capacity (the LimitRange's max per container).
-	PerNode Resources
+	PerNode nodegroups.Resources
 }
 
 // Hard renders the quota's hard limits.
@@ -303,21 +258,18 @@ func (q Quota) Hard() map[string]string {
 	}
 }
 
-func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []Footprint) Quota {
+func quotaFor(t config.Tier, pool config.NodePool, cat config.Catalog, items []footprint.Footprint) Quota {
 	it := cat.EC2[pool.InstanceType]
-	per := Allocatable(it)
+	per := nodegroups.Allocatable(it)
 	cpu, mem, pods := per.CPUMilli*pool.Max, per.MemoryMiB*pool.Max, it.MaxPods*pool.Max
 	for _, f := range items {
 		if f.Tier != t {
 			continue
 		}
-		n := f.Replicas
-		if f.PerNode {
-			n = pool.Max
-		}
+		n := f.Pods(pool.Max)
 		cpu, mem, pods = cpu-n*f.CPUMilli, mem-n*f.MemoryMiB, pods-n
 	}
-	keep := 1 - Headroom
+	keep := 1 - nodegroups.Headroom
 	return Quota{CPUMilli: int(float64(cpu) * keep), MemoryMiB: int(float64(mem) * keep), Pods: pods, PerNode: per}
 }
 

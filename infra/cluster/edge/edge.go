@@ -1,7 +1,9 @@
-package cluster
+// Package edge builds the cluster's public entry: the regional WAFv2 web ACL, the ALB's access-log
+// bucket (accesslogs.go), and the public IngressClass whose parameters carry the scheme, TLS policy,
+// certificate, web ACL and log attributes, so that no Ingress can weaken them.
+package edge
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
@@ -11,12 +13,58 @@ import (
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
 // IngressClassPublic is the public ALB's IngressClass; its parameters carry the scheme, TLS policy,
 // certificate and web ACL, so an Ingress cannot weaken them.
 const IngressClassPublic = "alb-public"
+
+// Args configures the edge. The cluster component fills it from its own Args and what it built.
+type Args struct {
+	// Prefix is the cluster component's name, which every resource's name starts with; Parent is
+	// that component, Provider its Kubernetes provider.
+	Prefix   string
+	Parent   pulumi.Resource
+	Provider *kubernetes.Provider
+	// ClusterName is the EKS cluster's name: it names the web ACL, the ALB group and the log bucket.
+	ClusterName string
+	Ingress     config.Ingress
+	// Production turns on ALB deletion protection (with Ingress.DeletionProtection); Protect keeps
+	// the log bucket's objects on destroy.
+	Production bool
+	Protect    bool
+	// LoadBalancerSGID is the network's load balancer security group.
+	LoadBalancerSGID pulumi.StringInput
+	// LoadBalancerController is its release: the IngressClassParams CRD comes with its chart.
+	LoadBalancerController pulumi.Resource
+	Env                    *identity.Env
+	// Tags go on the log bucket beside its role tags.
+	Tags map[string]string
+}
+
+// Edge is what New built.
+type Edge struct {
+	// WebACLArn is the regional WAFv2 web ACL in front of the public ALB.
+	WebACLArn pulumi.StringOutput
+	// IngressClassName is the public ALB's IngressClass; IngressAnnotations are what the gateway's
+	// Ingress carries (listen ports, the load balancer security group, IP targets).
+	IngressClassName   string
+	IngressAnnotations pulumi.StringMap
+
+	args Args
+}
+
+// New builds the web ACL, the log bucket and the public IngressClass.
+func New(ctx *pulumi.Context, a Args) (*Edge, error) {
+	c := &Edge{args: a}
+	if err := ingress(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
 // managedRuleGroups are the AWS managed rule groups the web ACL runs, in both partitions (AWS WAF
 // Developer Guide "AWS Managed Rules rule groups list"; the China "Amazon WAF" page lists Bot Control
@@ -35,8 +83,8 @@ func visibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 
 // webACL is the regional WAFv2 web ACL: the rate rules first (cheapest, and a flood should not cost
 // managed-rule evaluations), then the managed groups.
-func webACL(ctx *pulumi.Context, c *Cluster) (*wafv2.WebAcl, error) {
-	in := c.args.Config.Ingress
+func webACL(ctx *pulumi.Context, c *Edge) (*wafv2.WebAcl, error) {
+	in := c.args.Ingress
 	var rules wafv2.WebAclRuleArray
 	prio := 0
 	for _, r := range in.RateRules {
@@ -76,16 +124,16 @@ func webACL(ctx *pulumi.Context, c *Cluster) (*wafv2.WebAcl, error) {
 		})
 		prio++
 	}
-	return wafv2.NewWebAcl(ctx, c.name+"-waf", &wafv2.WebAclArgs{
-		Name:          pulumi.String(c.args.Name + "-public"),
-		Description:   pulumi.String("Public ingress of " + c.args.Name + ": rate limits per IP and AWS managed rules"),
+	return wafv2.NewWebAcl(ctx, c.args.Prefix+"-waf", &wafv2.WebAclArgs{
+		Name:          pulumi.String(c.args.ClusterName + "-public"),
+		Description:   pulumi.String("Public ingress of " + c.args.ClusterName + ": rate limits per IP and AWS managed rules"),
 		Scope:         pulumi.String("REGIONAL"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         rules,
 		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(c.args.Name + "-public"), SampledRequestsEnabled: pulumi.Bool(true),
+			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(c.args.ClusterName + "-public"), SampledRequestsEnabled: pulumi.Bool(true),
 		},
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c.args.Parent))
 }
 
 // ingressClassParams is the spec of the controller's IngressClassParams (elbv2.k8s.aws/v1beta1;
@@ -103,20 +151,20 @@ type ingressClassParams struct {
 
 // ingress creates the web ACL and the public IngressClass with its parameters: internet-facing,
 // HTTPS with HTTP redirected, a TLS 1.2+ policy, the configured certificate, the web ACL.
-func ingress(ctx *pulumi.Context, c *Cluster) error {
+func ingress(ctx *pulumi.Context, c *Edge) error {
 	acl, err := webACL(ctx, c)
 	if err != nil {
 		return err
 	}
 	c.WebACLArn = acl.Arn
-	in := c.args.Config.Ingress
+	in := c.args.Ingress
 	logBucket, logPolicy, err := accessLogBucket(ctx, c) // accesslogs.go
 	if err != nil {
 		return err
 	}
 	spec := acl.Arn.ApplyT(func(arn string) (map[string]any, error) {
 		p := ingressClassParams{
-			Scheme: "internet-facing", IPAddressType: "ipv4", Group: map[string]string{"name": c.args.Name + "-public"},
+			Scheme: "internet-facing", IPAddressType: "ipv4", Group: map[string]string{"name": c.args.ClusterName + "-public"},
 			SSLPolicy: in.SSLPolicy, SSLRedirectPort: "443", WAFv2ACLArn: arn,
 			LoadBalancerAttributes: []map[string]string{
 				{"key": "routing.http.drop_invalid_header_fields.enabled", "value": "true"},
@@ -136,13 +184,13 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 		if in.CertificateARN != "" {
 			p.CertificateARN = []string{in.CertificateARN}
 		}
-		return toPlain(p)
+		return release.Plain(p)
 	}).(pulumi.MapOutput)
 	// The CRD comes with the controller's chart: the parameters wait for it.
-	opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(c.Provider), pulumi.DependsOn([]pulumi.Resource{c.LoadBalancerController})}
+	opts := []pulumi.ResourceOption{pulumi.Parent(c.args.Parent), pulumi.Provider(c.args.Provider), pulumi.DependsOn([]pulumi.Resource{c.args.LoadBalancerController})}
 	// The parameters also wait for the log bucket's policy: ELB refuses access_logs.s3.enabled=true
 	// until it may write to the bucket, and the controller's reconcile fails with it.
-	params, err := apiextensions.NewCustomResource(ctx, c.name+"-ingress-params", &apiextensions.CustomResourceArgs{
+	params, err := apiextensions.NewCustomResource(ctx, c.args.Prefix+"-ingress-params", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("elbv2.k8s.aws/v1beta1"),
 		Kind:        pulumi.String("IngressClassParams"),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(IngressClassPublic)},
@@ -151,7 +199,7 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 	if err != nil {
 		return err
 	}
-	if _, err := networkingv1.NewIngressClass(ctx, c.name+"-ingress-class", &networkingv1.IngressClassArgs{
+	if _, err := networkingv1.NewIngressClass(ctx, c.args.Prefix+"-ingress-class", &networkingv1.IngressClassArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(IngressClassPublic)},
 		Spec: &networkingv1.IngressClassSpecArgs{
 			Controller: pulumi.String("ingress.k8s.aws/alb"),
@@ -172,77 +220,4 @@ func ingress(ctx *pulumi.Context, c *Cluster) error {
 		"alb.ingress.kubernetes.io/manage-backend-security-group-rules": pulumi.String("false"),
 	}
 	return nil
-}
-
-// lbControllerPolicy is the load balancer controller's IAM policy: the controller's own
-// docs/install/iam_policy.json (v3.5.0; iam_policy_cn.json differs only in partition), without the
-// WAF classic, Shield and Cognito actions this cluster turns off. ARNs take this partition.
-func lbControllerPolicy(ctx *pulumi.Context, env *identity.Env) (policyDoc, error) {
-	elb, err := env.ServicePrincipal(ctx, "elasticloadbalancing")
-	if err != nil {
-		return policyDoc{}, err
-	}
-	arn := func(svc, res string) string { return env.ARN(svc, "*", "*", res) }
-	clusterTagged := map[string]map[string]any{"Null": {"aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
-	requestTagged := map[string]map[string]any{"Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}
-	retag := map[string]map[string]any{"Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
-	lbs := []string{arn("elasticloadbalancing", "targetgroup/*/*"), arn("elasticloadbalancing", "loadbalancer/net/*/*"), arn("elasticloadbalancing", "loadbalancer/app/*/*")}
-	return doc(
-		statement{Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": elb}}},
-		statement{Effect: "Allow", Resource: "*", Action: []string{
-			"ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
-			"ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
-			"ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc",
-			"ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-			"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeListeners",
-			"elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
-			"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
-			"elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
-			"elasticloadbalancing:DescribeCapacityReservation",
-		}},
-		statement{Effect: "Allow", Resource: "*", Action: []string{
-			"acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
-			"wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
-		}},
-		statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}},
-		statement{Effect: "Allow", Resource: "*", Action: "ec2:CreateSecurityGroup"},
-		statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: "ec2:CreateTags",
-			Condition: map[string]map[string]any{"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"}, "Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}},
-		statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: []string{"ec2:CreateTags", "ec2:DeleteTags"}, Condition: retag},
-		statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"}, Condition: clusterTagged},
-		statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"}, Condition: requestTagged},
-		statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"}},
-		statement{Effect: "Allow", Resource: lbs, Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Condition: retag},
-		statement{Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Resource: []string{
-			arn("elasticloadbalancing", "listener/net/*/*/*"), arn("elasticloadbalancing", "listener/app/*/*/*"),
-			arn("elasticloadbalancing", "listener-rule/net/*/*/*"), arn("elasticloadbalancing", "listener-rule/app/*/*/*"),
-		}},
-		statement{Effect: "Allow", Resource: "*", Condition: clusterTagged, Action: []string{
-			"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
-			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-			"elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
-			"elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
-		}},
-		statement{Effect: "Allow", Resource: lbs, Action: "elasticloadbalancing:AddTags", Condition: map[string]map[string]any{
-			"StringEquals": {"elasticloadbalancing:CreateAction": []string{"CreateTargetGroup", "CreateLoadBalancer"}},
-			"Null":         {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}},
-		statement{Effect: "Allow", Resource: arn("elasticloadbalancing", "targetgroup/*/*"), Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}},
-		statement{Effect: "Allow", Resource: "*", Action: []string{
-			"elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-			"elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
-		}},
-	), nil
-}
-
-// toPlain renders typed values as the plain map a chart or custom resource takes.
-func toPlain(v any) (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }

@@ -1,4 +1,4 @@
-package cluster_test
+package tenancy_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/suoke-life/suoke-platform/infra/cluster/internal/graphtest"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
@@ -27,6 +28,8 @@ import (
 // A peer is an ipBlock (cidr minus except), or pods chosen by namespaceSelector and/or podSelector;
 // a port's protocol defaults to TCP. Every namespace carries kubernetes.io/metadata.name = its name,
 // set by the API server. Policies are additive: no rule removes what another allows.
+
+var record, ofType = graphtest.Record, graphtest.OfType
 
 type pod struct {
 	ns     string
@@ -218,49 +221,37 @@ func (p peer) admits(from pod, d dest, nsLabels map[string]map[string]string) bo
 	return !p.hasPods || matches(p.podSel, d.pod.labels)
 }
 
-// allowed evaluates every policy for one packet.
-func allowed(nps []netpol, nsLabels map[string]map[string]string, from pod, d dest) bool {
-	isolated := false
-	for _, np := range nps {
-		if np.ns != from.ns || !matches(np.selector, from.labels) || !contains(np.types, "Egress") {
-			continue
-		}
-		isolated = true
-		for _, r := range np.egress {
-			portOK := len(r.ports) == 0
-			for _, p := range r.ports {
-				portOK = portOK || (p.proto == d.proto && p.port == d.port)
-			}
-			peerOK := len(r.to) == 0
-			for _, p := range r.to {
-				peerOK = peerOK || p.admits(from, d, nsLabels)
-			}
-			if portOK && peerOK {
-				return true
-			}
-		}
-	}
-	return !isolated
-}
+// direction is the way a packet crosses the policies of the pod they select: out of it or into it.
+type direction string
 
-// admitted evaluates every policy for one packet arriving at a pod: the destination pod is isolated
-// for ingress when some policy of its namespace selects it with Ingress among its policyTypes, and
-// the packet is then admitted when a rule's ports and peers (the source) both match.
-func admitted(nps []netpol, nsLabels map[string]map[string]string, to pod, src dest) bool {
+const (
+	egress  direction = "Egress"
+	ingress direction = "Ingress"
+)
+
+// permitted evaluates every policy for one packet leaving (egress) or reaching (ingress) the pod at:
+// the pod is isolated in that direction when some policy of its namespace selects it with the
+// direction among its policyTypes, and the packet is then permitted when a rule's ports and peers
+// (the destination for egress, the source for ingress) both match.
+func permitted(nps []netpol, nsLabels map[string]map[string]string, dir direction, at pod, other dest) bool {
 	isolated := false
 	for _, np := range nps {
-		if np.ns != to.ns || !matches(np.selector, to.labels) || !contains(np.types, "Ingress") {
+		if np.ns != at.ns || !matches(np.selector, at.labels) || !contains(np.types, string(dir)) {
 			continue
 		}
 		isolated = true
-		for _, r := range np.ingress {
+		rules := np.egress
+		if dir == ingress {
+			rules = np.ingress
+		}
+		for _, r := range rules {
 			portOK := len(r.ports) == 0
 			for _, p := range r.ports {
-				portOK = portOK || (p.proto == src.proto && p.port == src.port)
+				portOK = portOK || (p.proto == other.proto && p.port == other.port)
 			}
 			peerOK := len(r.to) == 0
 			for _, p := range r.to {
-				peerOK = peerOK || p.admits(to, src, nsLabels)
+				peerOK = peerOK || p.admits(at, other, nsLabels)
 			}
 			if portOK && peerOK {
 				return true
@@ -339,15 +330,15 @@ func TestEgressPerDefaultService(t *testing.T) {
 			{dest{"10.50.20.10", 53, "UDP", &pod{"kube-system", map[string]string{"k8s-app": "aws-node"}}}, false, "a kube-system pod that is not CoreDNS"},
 		}
 		for _, c := range cases {
-			assert.Equal(t, c.want, allowed(nps, nsl, from, c.d), "%s → %s: %s", s.name, c.d, c.why)
+			assert.Equal(t, c.want, permitted(nps, nsl, egress, from, c.d), "%s → %s: %s", s.name, c.d, c.why)
 		}
 	}
 	// A pod of the namespace that no service owns (a debug pod) gets the namespace's flows only.
 	stray := pod{"business", map[string]string{"app.kubernetes.io/name": "debug"}}
-	assert.True(t, allowed(nps, nsl, stray, dest{"10.50.66.10", 53, "UDP", kubeDNS}))
-	assert.False(t, allowed(nps, nsl, stray, dest{redisIP, 6379, "TCP", nil}), "Redis is per service")
-	assert.False(t, allowed(nps, nsl, stray, dest{"10.50.33.20", 5432, "TCP", postgres}), "PostgreSQL is per service")
-	assert.False(t, allowed(nps, nsl, stray, dest{endpointIP, 443, "TCP", nil}), "the AWS endpoints are per service")
+	assert.True(t, permitted(nps, nsl, egress, stray, dest{"10.50.66.10", 53, "UDP", kubeDNS}))
+	assert.False(t, permitted(nps, nsl, egress, stray, dest{redisIP, 6379, "TCP", nil}), "Redis is per service")
+	assert.False(t, permitted(nps, nsl, egress, stray, dest{"10.50.33.20", 5432, "TCP", postgres}), "PostgreSQL is per service")
+	assert.False(t, permitted(nps, nsl, egress, stray, dest{endpointIP, 443, "TCP", nil}), "the AWS endpoints are per service")
 }
 
 // TestOnlyPrometheusScrapesTheMetricsPort: every default service's metrics port (9090, where its
@@ -365,14 +356,14 @@ func TestOnlyPrometheusScrapesTheMetricsPort(t *testing.T) {
 	for _, s := range theServices {
 		to := pod{s.ns, map[string]string{"app.kubernetes.io/name": s.name}}
 		require.NotZero(t, ports[s.name], s.name)
-		assert.True(t, admitted(nps, nsl, to, dest{"10.50.20.30", 9090, "TCP", prometheus}), "%s: Prometheus scrapes 9090", s.name)
-		assert.True(t, allowed(nps, nsl, *prometheus, dest{"10.50.40.7", 9090, "TCP", &to}), "%s: Prometheus's namespace lets the scrape out", s.name)
-		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.31", 9090, "TCP", grafana}), "%s: Grafana does not scrape", s.name)
-		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.32", 9090, "TCP", &pod{"monitoring", map[string]string{"app.kubernetes.io/name": "fluent-bit"}}}), "%s: nor any other monitoring pod", s.name)
+		assert.True(t, permitted(nps, nsl, ingress, to, dest{"10.50.20.30", 9090, "TCP", prometheus}), "%s: Prometheus scrapes 9090", s.name)
+		assert.True(t, permitted(nps, nsl, egress, *prometheus, dest{"10.50.40.7", 9090, "TCP", &to}), "%s: Prometheus's namespace lets the scrape out", s.name)
+		assert.False(t, permitted(nps, nsl, ingress, to, dest{"10.50.20.31", 9090, "TCP", grafana}), "%s: Grafana does not scrape", s.name)
+		assert.False(t, permitted(nps, nsl, ingress, to, dest{"10.50.20.32", 9090, "TCP", &pod{"monitoring", map[string]string{"app.kubernetes.io/name": "fluent-bit"}}}), "%s: nor any other monitoring pod", s.name)
 		if s.ns != "gateway" {
-			assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.30", ports[s.name], "TCP", prometheus}), "%s: its service port is not Prometheus's to call", s.name)
+			assert.False(t, permitted(nps, nsl, ingress, to, dest{"10.50.20.30", ports[s.name], "TCP", prometheus}), "%s: its service port is not Prometheus's to call", s.name)
 		}
-		assert.False(t, admitted(nps, nsl, to, dest{"10.50.20.33", 9090, "TCP", &pod{s.ns, map[string]string{"app.kubernetes.io/name": "debug"}}}), "%s: a neighbour does not read its metrics", s.name)
+		assert.False(t, permitted(nps, nsl, ingress, to, dest{"10.50.20.33", 9090, "TCP", &pod{s.ns, map[string]string{"app.kubernetes.io/name": "debug"}}}), "%s: a neighbour does not read its metrics", s.name)
 	}
 }
 
@@ -426,7 +417,7 @@ func TestDeclaredEgressIsExact(t *testing.T) {
 		{xiaoke, dest{"52.82.0.10", 443, "TCP", nil}, false},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, allowed(nps, nsl, c.from, c.d), "%s → %s", c.from.labels["app.kubernetes.io/name"], c.d)
+		assert.Equal(t, c.want, permitted(nps, nsl, egress, c.from, c.d), "%s → %s", c.from.labels["app.kubernetes.io/name"], c.d)
 	}
 }
 
