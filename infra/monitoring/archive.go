@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/iam"
 )
 
 // The application-log archive: Fluent Bit writes every container log twice, to OpenSearch (searchable,
@@ -68,8 +70,8 @@ func (b *builder) logArchiveResources(out *awsOut, key *kms.Key) error {
 // makes by default: fluent/fluent-bit-docs pipeline/outputs/s3.md "Permissions", read 2026-12-02; S3's
 // CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorized by s3:PutObject), and the
 // bucket key's data keys for SSE-KMS.
-func logArchiveStatements(bucketARN string) []any {
-	return []any{stmt([]string{"s3:PutObject"}, bucketARN+"/"+LogArchivePrefix+"*"), keyStmt()}
+func logArchiveStatements(bucketARN string) []iam.Statement {
+	return []iam.Statement{iam.Allow([]string{"s3:PutObject"}, bucketARN+"/"+LogArchivePrefix+"*"), keyStmt()}
 }
 
 // LogArchiveOutput is the pipeline's second output: the same records as the OpenSearch output, gzipped

@@ -1,16 +1,18 @@
 package monitoring
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/opensearch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/iam"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // OpenSearchTLSPolicy is the domain's HTTPS policy: TLS 1.2 and later only.
@@ -23,11 +25,11 @@ type awsOut struct {
 	// Role ARNs are built from the roles' explicit names, so values and bodies that carry them are
 	// plain strings; the resources are kept for ordering.
 	fluentBitRoleARN, bootstrapRoleARN, tempoRoleARN, yaceRoleARN string
-	fluentBitRole, bootstrapRole, tempoRole, yaceRole             *iam.Role
+	fluentBitRole, bootstrapRole, tempoRole, yaceRole             *awsiam.Role
 	// logsMasterRoleARN is the domain's fine-grained access control master user: a role outside the
 	// cluster that the bootstrap Job assumes from its IRSA role (logsMasterRole).
 	logsMasterRoleARN string
-	logsMasterRole    *iam.Role
+	logsMasterRole    *awsiam.Role
 	traceBucket       string
 	traceBucketRes    *s3.BucketV2
 	// archive is the application-log archive Fluent Bit writes beside OpenSearch (archive.go).
@@ -53,7 +55,7 @@ func (b *builder) awsResources() (*awsOut, error) {
 		Description:          pulumi.String("Monitoring data of " + a.ClusterName + ": log domain, trace bucket, Grafana admin secret"),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
-		Tags:                 b.tags(nil),
+		Tags:                 tags.Of(a.Tags, nil),
 	}, awsKeep...)
 	if err != nil {
 		return nil, err
@@ -87,16 +89,16 @@ func (b *builder) awsResources() (*awsOut, error) {
 	out.bootstrapRoleARN = env.ARN("iam", "", env.AccountID, "role/"+roleName(a.ClusterName, "logs-bootstrap"))
 	masterName := roleName(a.ClusterName, "logs-master")
 	out.logsMasterRoleARN = env.ARN("iam", "", env.AccountID, "role/"+masterName)
-	masterTrust, err := policyJSON(map[string]any{
-		"Effect": "Allow", "Principal": map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
-		"Action":    "sts:AssumeRole",
-		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": out.bootstrapRoleARN}},
+	masterTrust, err := iam.Document(iam.Statement{
+		Effect: "Allow", Principal: map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
+		Action:    "sts:AssumeRole",
+		Condition: map[string]map[string]any{"ArnEquals": {"aws:PrincipalArn": out.bootstrapRoleARN}},
 	})
 	if err != nil {
 		return nil, err
 	}
-	master, err := iam.NewRole(b.ctx, b.child("logs-master"), &iam.RoleArgs{
-		Name: pulumi.String(masterName), AssumeRolePolicy: pulumi.String(masterTrust), Tags: b.tags(nil),
+	master, err := awsiam.NewRole(b.ctx, b.child("logs-master"), &awsiam.RoleArgs{
+		Name: pulumi.String(masterName), AssumeRolePolicy: pulumi.String(masterTrust), Tags: tags.Of(a.Tags, nil),
 		Description: pulumi.String("Master user of the log domain " + domain + ", assumed by the logs-bootstrap Job"),
 	}, b.aws...)
 	if err != nil {
@@ -104,11 +106,11 @@ func (b *builder) awsResources() (*awsOut, error) {
 	}
 	// The domain's access policy lets the account's principals in only as far as their own IAM
 	// policies allow, so the master role needs the HTTP actions the bootstrap sends.
-	masterPolicy, err := policyJSON(stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}, domainARN, domainARN+"/*"))
+	masterPolicy, err := iam.Document(iam.Allow([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}, domainARN, domainARN+"/*"))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := iam.NewRolePolicy(b.ctx, b.child("logs-master"), &iam.RolePolicyArgs{Role: master.Name, Policy: pulumi.String(masterPolicy)}, b.aws...); err != nil {
+	if _, err := awsiam.NewRolePolicy(b.ctx, b.child("logs-master"), &awsiam.RolePolicyArgs{Role: master.Name, Policy: pulumi.String(masterPolicy)}, b.aws...); err != nil {
 		return nil, err
 	}
 	out.logsMasterRole = master
@@ -116,25 +118,25 @@ func (b *builder) awsResources() (*awsOut, error) {
 	// IRSA roles: one per workload, each with only what it does.
 	roles := []struct {
 		role, namespace, account string
-		statements               []any
+		statements               []iam.Statement
 		arn                      *string
-		res                      **iam.Role
+		res                      **awsiam.Role
 	}{
-		{"fluent-bit", a.Namespace, "fluent-bit", append([]any{
-			stmt([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}, domainARN, domainARN+"/*"),
+		{"fluent-bit", a.Namespace, "fluent-bit", append([]iam.Statement{
+			iam.Allow([]string{"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"}, domainARN, domainARN+"/*"),
 		}, logArchiveStatements(env.ARN("s3", "", "", out.archive.bucket))...), &out.fluentBitRoleARN, &out.fluentBitRole},
 		// The bootstrap Job's role only becomes the master role (role chaining); the domain's requests
 		// are signed with the master role's session.
-		{"logs-bootstrap", a.Namespace, logsBootstrapAccount, []any{
-			stmt([]string{"sts:AssumeRole"}, out.logsMasterRoleARN),
+		{"logs-bootstrap", a.Namespace, logsBootstrapAccount, []iam.Statement{
+			iam.Allow([]string{"sts:AssumeRole"}, out.logsMasterRoleARN),
 		}, &out.bootstrapRoleARN, &out.bootstrapRole},
-		{"tempo", a.Namespace, "tempo", []any{
-			stmt([]string{"s3:ListBucket"}, bucketARN),
-			stmt([]string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"}, bucketARN+"/*"),
+		{"tempo", a.Namespace, "tempo", []iam.Statement{
+			iam.Allow([]string{"s3:ListBucket"}, bucketARN),
+			iam.Allow([]string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"}, bucketARN+"/*"),
 			keyStmt(),
 		}, &out.tempoRoleARN, &out.tempoRole},
-		{"cloudwatch-exporter", a.Namespace, "cloudwatch-exporter", []any{
-			stmt([]string{"cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"}, "*"),
+		{"cloudwatch-exporter", a.Namespace, "cloudwatch-exporter", []iam.Statement{
+			iam.Allow([]string{"cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "tag:GetResources"}, "*"),
 		}, &out.yaceRoleARN, &out.yaceRole},
 	}
 	for _, r := range roles {
@@ -152,7 +154,7 @@ func (b *builder) awsResources() (*awsOut, error) {
 		// The domain's own error log is a record of the network's operation like the others: kept for
 		// logRetentionMinimumDays (a CloudWatch Logs retention value, validated by infra/config).
 		RetentionInDays: pulumi.Int(a.Monitoring.LogArchiveDays),
-		Tags:            b.tags(nil),
+		Tags:            tags.Of(a.Tags, nil),
 	}, b.aws...)
 	if err != nil {
 		return nil, err
@@ -162,12 +164,12 @@ func (b *builder) awsResources() (*awsOut, error) {
 		return nil, err
 	}
 	logPolicy := logGroup.Arn.ApplyT(func(arn string) (string, error) {
-		return policyJSON(map[string]any{
-			"Effect": "Allow", "Principal": map[string]any{"Service": esPrincipal},
-			"Action":   []string{"logs:PutLogEvents", "logs:CreateLogStream"},
-			"Resource": arn + ":*",
-			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID},
-				"ArnLike": map[string]any{"aws:SourceArn": domainARN}},
+		return iam.Document(iam.Statement{
+			Effect: "Allow", Principal: map[string]any{"Service": esPrincipal},
+			Action:   []string{"logs:PutLogEvents", "logs:CreateLogStream"},
+			Resource: arn + ":*",
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID},
+				"ArnLike": {"aws:SourceArn": domainARN}},
 		})
 	}).(pulumi.StringOutput)
 	logResPolicy, err := cloudwatch.NewLogResourcePolicy(b.ctx, b.child("opensearch-logs"), &cloudwatch.LogResourcePolicyArgs{
@@ -182,10 +184,13 @@ func (b *builder) awsResources() (*awsOut, error) {
 
 	// Fine-grained access control decides who reads and writes what; the resource policy only lets the
 	// account's principals reach the domain at all.
-	access, _ := policyJSON(map[string]any{
-		"Effect": "Allow", "Principal": map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
-		"Action": "es:ESHttp*", "Resource": domainARN + "/*",
+	access, err := iam.Document(iam.Statement{
+		Effect: "Allow", Principal: map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
+		Action: "es:ESHttp*", Resource: domainARN + "/*",
 	})
+	if err != nil {
+		return nil, err
+	}
 	os := a.Monitoring.OpenSearch
 	cluster := &opensearch.DomainClusterConfigArgs{
 		InstanceType: pulumi.String(os.InstanceType), InstanceCount: pulumi.Int(os.InstanceCount),
@@ -228,7 +233,7 @@ func (b *builder) awsResources() (*awsOut, error) {
 		LogPublishingOptions: opensearch.DomainLogPublishingOptionArray{&opensearch.DomainLogPublishingOptionArgs{
 			LogType: pulumi.String("ES_APPLICATION_LOGS"), CloudwatchLogGroupArn: logGroup.Arn,
 		}},
-		Tags: b.tags(map[string]string{"Name": domain, "suoke.life/role": "logs"}),
+		Tags: tags.Of(a.Tags, map[string]string{"Name": domain, "suoke.life/role": "logs"}),
 	}, append(awsKeep, pulumi.DependsOn(domainDeps))...)
 	if err != nil {
 		return nil, err
@@ -267,9 +272,9 @@ func (b *builder) traceBucketResources(out *awsOut, key *kms.Key) error {
 // privateBucket is one bucket of the monitoring data: emptied on delete only where the stack is not
 // protected, public access blocked, SSE-KMS with the monitoring key and a bucket key, versioned, the
 // given lifecycle rule, and TLS only. child names every part.
-func (b *builder) privateBucket(child, name string, tags map[string]string, key *kms.Key, rule *s3.BucketLifecycleConfigurationV2RuleArgs) (*s3.BucketV2, error) {
+func (b *builder) privateBucket(child, name string, extra map[string]string, key *kms.Key, rule *s3.BucketLifecycleConfigurationV2RuleArgs) (*s3.BucketV2, error) {
 	bucket, err := s3.NewBucketV2(b.ctx, b.child(child), &s3.BucketV2Args{
-		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!b.args.Protect), Tags: b.tags(tags),
+		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!b.args.Protect), Tags: tags.Of(b.args.Tags, extra),
 	}, b.aws...)
 	if err != nil {
 		return nil, err
@@ -304,11 +309,14 @@ func (b *builder) privateBucket(child, name string, tags map[string]string, key 
 		return nil, err
 	}
 	bucketARN := b.args.Env.ARN("s3", "", "", name)
-	tlsOnly, _ := policyJSON(map[string]any{
-		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-		"Resource":  []string{bucketARN, bucketARN + "/*"},
-		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	tlsOnly, err := iam.Document(iam.Statement{
+		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+		Resource:  []string{bucketARN, bucketARN + "/*"},
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
 	})
+	if err != nil {
+		return nil, err
+	}
 	_, err = s3.NewBucketPolicy(b.ctx, b.child(child), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, b.aws...)
 	return bucket, err
 }
@@ -323,67 +331,28 @@ func roleName(cluster, role string) string {
 }
 
 // irsaRole is a role only the given service account of this cluster may assume, with an inline policy.
-func (b *builder) irsaRole(role, name, namespace, account string, statements []any, key *kms.Key) (*iam.Role, error) {
-	trust := pulumi.All(b.args.OIDCProviderARN, b.args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
-		issuer := strings.TrimPrefix(v[1].(string), "https://")
-		return policyJSON(map[string]any{
-			"Effect": "Allow", "Principal": map[string]any{"Federated": v[0].(string)},
-			"Action": "sts:AssumeRoleWithWebIdentity",
-			"Condition": map[string]any{"StringEquals": map[string]any{
-				issuer + ":sub": "system:serviceaccount:" + namespace + ":" + account,
-				issuer + ":aud": "sts.amazonaws.com",
-			}},
-		})
-	}).(pulumi.StringOutput)
-	r, err := iam.NewRole(b.ctx, b.child(role), &iam.RoleArgs{
-		Name: pulumi.String(name), AssumeRolePolicy: trust, Tags: b.tags(nil),
-		Description: pulumi.String("IRSA role of " + namespace + "/" + account),
-	}, b.aws...)
-	if err != nil {
-		return nil, err
-	}
+// A statement on keyPlaceholder is on the monitoring key, whose ARN is an output.
+func (b *builder) irsaRole(role, name, namespace, account string, statements []iam.Statement, key *kms.Key) (*awsiam.Role, error) {
 	policy := key.Arn.ApplyT(func(keyARN string) (string, error) {
-		var st []any
+		st := make([]iam.Statement, 0, len(statements))
 		for _, s := range statements {
-			if s == nil {
-				continue
-			}
-			if m, ok := s.(map[string]any); ok && m["Resource"] == keyPlaceholder {
-				m = copyMap(m)
-				m["Resource"] = keyARN
-				s = m
+			if s.Resource == keyPlaceholder {
+				s.Resource = keyARN
 			}
 			st = append(st, s)
 		}
-		return policyJSON(st...)
+		return iam.Document(st...)
 	}).(pulumi.StringOutput)
-	_, err = iam.NewRolePolicy(b.ctx, b.child(role), &iam.RolePolicyArgs{Role: r.Name, Policy: policy}, b.aws...)
+	r, _, err := iam.NewServiceAccountRole(b.ctx, b.child(role), iam.ServiceAccountRoleArgs{
+		Name: name, Description: "IRSA role of " + namespace + "/" + account,
+		OIDCProviderARN: b.args.OIDCProviderARN, OIDCIssuer: b.args.OIDCIssuer,
+		Namespace: namespace, ServiceAccount: account, Policy: policy, Tags: tags.Of(b.args.Tags, nil),
+	}, b.aws...)
 	return r, err
 }
 
 const keyPlaceholder = "<monitoring-kms-key>"
 
-func keyStmt() map[string]any {
-	return stmt([]string{"kms:Decrypt", "kms:GenerateDataKey"}, keyPlaceholder)
-}
-
-func stmt(actions []string, resources ...string) map[string]any {
-	var res any = resources
-	if len(resources) == 1 {
-		res = resources[0]
-	}
-	return map[string]any{"Effect": "Allow", "Action": actions, "Resource": res}
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-func policyJSON(statements ...any) (string, error) {
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-	return string(b), err
+func keyStmt() iam.Statement {
+	return iam.Allow([]string{"kms:Decrypt", "kms:GenerateDataKey"}, keyPlaceholder)
 }

@@ -2,19 +2,17 @@ package monitoring
 
 import (
 	"github.com/suoke-life/suoke-platform/infra/config"
-	"github.com/suoke-life/suoke-platform/infra/pins"
+	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
-// image is a pinned image through the registries as the registry, repository and tag that charts
-// compose as registry/repository:tag (kube-prometheus-stack and its subcharts, YACE, Tempo).
+// image is a pinned image for charts that compose registry/repository:tag (kube-prometheus-stack and
+// its subcharts, YACE, Tempo).
 func image(reg config.Registries, key string) map[string]any {
-	ref := config.ParseImage(reg.Image(pins.Ref(key)))
-	return map[string]any{"registry": ref.Host, "repository": ref.Path, "tag": ref.Tag()}
+	return release.Image(reg, key).Split().Plain()
 }
 
 // repoImage is a pinned image for charts whose repository carries the registry (Fluent Bit, the
-// collector): repository and tag.
+// collector).
 func repoImage(reg config.Registries, key string) map[string]any {
-	ref := config.ParseImage(reg.Image(pins.Ref(key)))
-	return map[string]any{"repository": ref.Repository(), "tag": ref.Tag()}
+	return release.Image(reg, key).Joined().Plain()
 }

@@ -72,17 +72,6 @@ type builder struct {
 
 func (b *builder) child(role string) string { return b.name + "-" + role }
 
-func (b *builder) tags(extra map[string]string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range b.args.Tags {
-		out[k] = pulumi.String(v)
-	}
-	for k, v := range extra {
-		out[k] = pulumi.String(v)
-	}
-	return out
-}
-
 func (b *builder) meta(name string, labels map[string]string) *metav1.ObjectMetaArgs {
 	l := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("suoke-monitoring")}
 	for k, v := range labels {
