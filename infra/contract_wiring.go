@@ -17,6 +17,7 @@ import (
 func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *database.Database, mon *monitoring.Monitoring) Outputs {
 	in := contract.In{
 		Metrics:      contract.Metrics{PortName: metrics.MetricsPort, Port: cluster.MetricsPort, Path: "/metrics"},
+		LabelKey:     cluster.LabelService,
 		RedisPort:    db.RedisPort,
 		RedisAuth:    db.RedisAuth,
 		OTLPEndpoint: mon.OTLPEndpoint,
@@ -39,7 +40,8 @@ func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *d
 				RoleARN: arn, SLO: string(s.SLO), Port: s.Port, RedisUser: db.RedisUsers[s.Name]}
 			if pg := db.Postgres; pg != nil && s.Database {
 				si.Database, si.PasswordAuth = pg.Databases[s.Name], pg.PasswordAuth[s.Name]
-				si.CredentialsSecret = contract.SecretRef{Namespace: pg.Namespace, Name: pg.Secrets[s.Name]}
+				si.CredentialsSecret = contract.SecretRef{Namespace: pg.SecretNamespaces[s.Name], Name: pg.Secrets[s.Name]}
+				si.ServerCA = contract.SecretRef{Namespace: pg.SecretNamespaces[s.Name], Name: pg.ServerCAConfigMap}
 			}
 			in.Services = append(in.Services, si)
 		}

@@ -16,9 +16,18 @@ import (
 // buckets, and what it schedules is reserved in the cluster's capacity ledger.
 func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env, net *network.Network, cl *cluster.Cluster, archiveDeps []pulumi.Resource, tags map[string]string, opts ...pulumi.ResourceOption) (*database.Database, error) {
 	var dbs, caches []string
+	// Each database service's credentials go to its own namespace, which must exist first.
+	serviceNS, seenNS := map[string]string{}, map[string]bool{}
+	var clientNS []pulumi.Resource
 	for _, s := range cfg.Services {
 		if s.Database {
 			dbs = append(dbs, s.Name)
+			ns := cl.Namespaces.Workloads[s.Tier]
+			if !seenNS[ns] {
+				seenNS[ns] = true
+				clientNS = append(clientNS, present(cl.NamespaceResources[ns])...)
+			}
+			serviceNS[s.Name] = ns
 		}
 		if s.Cache {
 			caches = append(caches, s.Name)
@@ -42,6 +51,9 @@ func deployDatabase(ctx *pulumi.Context, cfg *config.Platform, env *identity.Env
 		ArchiveTimeoutSeconds: cfg.Backup.ArchiveTimeoutSeconds,
 		Settings:              cfg.Data.Postgres,
 		Databases:             dbs,
+		ServiceNamespaces:     serviceNS,
+		CertManagerNamespace:  cl.Namespaces.CertManager,
+		ClientDependsOn:       clientNS,
 		// The namespaces, cert-manager (the plugin's certificates) and the prometheus-operator CRDs
 		// (the PodMonitors), named one by one: a DependsOn on the whole cluster component would
 		// expand to whichever of its children happen to be registered by then.
@@ -109,13 +121,14 @@ func withDatabase(outs Outputs, db *database.Database) Outputs {
 	if pg := db.Postgres; pg != nil {
 		secrets := map[string]string{}
 		for svc, s := range pg.Secrets {
-			secrets[svc] = pg.Namespace + "/" + s
+			secrets[svc] = pg.SecretNamespaces[svc] + "/" + s
 		}
 		outs["postgresRwHost"] = pulumi.String(pg.RWHost).ToStringOutput()
 		outs["postgresRoHost"] = pulumi.String(pg.ROHost).ToStringOutput()
 		outs["postgresPoolerHost"] = pulumi.String(pg.PoolerHost).ToStringOutput()
 		outs["postgresPort"] = pulumi.Int(database.PostgresPort).ToIntOutput()
-		outs["postgresCaSecret"] = pulumi.String(pg.Namespace + "/" + pg.CASecret).ToStringOutput()
+		// The server CA's certificate only, as a ConfigMap of this name in each client namespace.
+		outs["postgresServerCaConfigMap"] = pulumi.String(pg.ServerCAConfigMap).ToStringOutput()
 		outs["postgresSecrets"] = pulumi.ToStringMap(secrets).ToStringMapOutput()
 		outs["postgresDatabases"] = pulumi.ToStringMap(pg.Databases).ToStringMapOutput()
 	}

@@ -78,8 +78,8 @@ func regionOf(g *plan.Graph, r plan.Resource, providers map[string]string) strin
 	return g.Region
 }
 
-// physicalNames lists the scoped names a graph takes: "scope|type|name" → where.
-func physicalNames(g *plan.Graph) map[string][]string {
+// providerRegions are the regions of the graph's AWS providers, by URN.
+func providerRegions(g *plan.Graph) map[string]string {
 	providers := map[string]string{}
 	for _, r := range g.Resources {
 		if r.Type == "pulumi:providers:aws" {
@@ -87,6 +87,12 @@ func physicalNames(g *plan.Graph) map[string][]string {
 			providers[r.URN] = reg
 		}
 	}
+	return providers
+}
+
+// physicalNames lists the scoped names a graph takes: "scope|type|name" → where.
+func physicalNames(g *plan.Graph) map[string][]string {
+	providers := providerRegions(g)
 	out := map[string][]string{}
 	for _, r := range g.Resources {
 		ns, ok := uniqueNames[r.Type]

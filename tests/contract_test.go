@@ -3,6 +3,8 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +38,17 @@ func bySpecName(g *plan.Graph, typ, namespace, name string) *plan.Resource {
 	return nil
 }
 
+func certificateFor(g *plan.Graph, namespace, secret string) *plan.Resource {
+	for i, r := range g.Resources {
+		md, _ := r.Inputs["metadata"].(map[string]any)
+		spec, _ := r.Inputs["spec"].(map[string]any)
+		if r.Type == "kubernetes:cert-manager.io/v1:Certificate" && md["namespace"] == namespace && spec["secretName"] == secret {
+			return &g.Resources[i]
+		}
+	}
+	return nil
+}
+
 // TestServiceContractsMatchWhatWasBuilt: the `services` output is read back as app pipelines read
 // it, and every promise in it is checked against the resources the program registered, not against
 // the code that wrote it: the namespace and service account exist, the account runs as the role
@@ -54,6 +67,29 @@ func TestServiceContractsMatchWhatWasBuilt(t *testing.T) {
 			var services []contract.Service
 			require.NoError(t, json.Unmarshal(raw, &services))
 			require.Len(t, services, len(g.Config.Services))
+			// No CA key is handed to a client: the only Secrets the program writes into a service's
+			// namespace are basic-auth passwords (certificates are cert-manager's, signed there), and
+			// no output names a Secret of the data tier's or cert-manager's namespace.
+			serviceNS := map[string]bool{}
+			for _, c := range services {
+				serviceNS[c.Namespace] = true
+			}
+			for _, r := range g.Resources {
+				md, _ := r.Inputs["metadata"].(map[string]any)
+				if ns, _ := md["namespace"].(string); r.Type == "kubernetes:core/v1:Secret" && serviceNS[ns] {
+					assert.Equal(t, "kubernetes.io/basic-auth", r.Inputs["type"], "%s/%v", ns, md["name"])
+				}
+			}
+			assert.NotContains(t, g.Outputs, "postgresCaSecret", "the server CA's Secret holds its key")
+			var secrets map[string]any
+			b, err := json.Marshal(g.Outputs["postgresSecrets"])
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &secrets), "postgresSecrets output: %s", b)
+			require.NotEmpty(t, secrets)
+			for svc, ref := range secrets {
+				ns, _, _ := strings.Cut(ref.(string), "/")
+				assert.True(t, serviceNS[ns], "postgresSecrets[%s] = %v: not a service's namespace", svc, ref)
+			}
 			for _, c := range services {
 				require.NotNil(t, kube(g, "kubernetes:core/v1:Namespace", "", c.Namespace), "%s: namespace %s", c.Name, c.Namespace)
 				sa := kube(g, "kubernetes:core/v1:ServiceAccount", c.Namespace, c.ServiceAccount)
@@ -78,26 +114,49 @@ func TestServiceContractsMatchWhatWasBuilt(t *testing.T) {
 
 				if c.Postgres != nil {
 					p := c.Postgres
-					db := bySpecName(g, "kubernetes:postgresql.cnpg.io/v1:Database", p.Credentials.Namespace, p.Database)
+					// The cluster's namespace, from the host the contract names (<service>.<ns>.svc...).
+					hostParts := strings.Split(p.RWHost, ".")
+					require.Len(t, hostParts, 5, p.RWHost)
+					clusterNS := hostParts[1]
+					db := bySpecName(g, "kubernetes:postgresql.cnpg.io/v1:Database", clusterNS, p.Database)
 					require.NotNil(t, db, "%s: database %s", c.Name, p.Database)
 					assert.Equal(t, p.User, db.Inputs["spec"].(map[string]any)["owner"], "%s: owner", c.Name)
-					role := bySpecName(g, "kubernetes:postgresql.cnpg.io/v1:DatabaseRole", p.Credentials.Namespace, p.User)
+					role := bySpecName(g, "kubernetes:postgresql.cnpg.io/v1:DatabaseRole", clusterNS, p.User)
 					require.NotNil(t, role, "%s: role %s", c.Name, p.User)
 					spec := role.Inputs["spec"].(map[string]any)
-					roleObject, _ := role.Inputs["metadata"].(map[string]any)["name"].(string)
+					// A pod mounts Secrets and ConfigMaps of its own namespace only.
+					assert.Equal(t, c.Namespace, p.Credentials.Namespace, "%s: credentials where its pods run", c.Name)
+					assert.Equal(t, c.Namespace, p.ServerCA.Namespace, "%s: server CA where its pods run", c.Name)
+					caMap := kube(g, "kubernetes:core/v1:ConfigMap", p.ServerCA.Namespace, p.ServerCA.Name)
+					require.NotNil(t, caMap, "%s: server CA ConfigMap", c.Name)
+					assert.Equal(t, []string{"ca.crt"}, slices.Sorted(maps.Keys(caMap.Inputs["data"].(map[string]any))), "%s: the server CA's certificate and nothing else", c.Name)
 					switch p.Auth {
 					case contract.AuthClientCertificate:
-						cc, _ := spec["clientCertificate"].(map[string]any)
-						assert.Equal(t, true, cc["enabled"], "%s: the operator issues its certificate", c.Name)
-						// CloudNativePG writes a role's certificate to <DatabaseRole object>-client-cert.
-						assert.Equal(t, roleObject+"-client-cert", p.Credentials.Name, c.Name)
+						assert.Equal(t, true, spec["disablePassword"], "%s: no password to steal", c.Name)
+						cert := certificateFor(g, c.Namespace, p.Credentials.Name)
+						require.NotNil(t, cert, "%s: a cert-manager Certificate writes %s/%s", c.Name, c.Namespace, p.Credentials.Name)
+						cs := cert.Inputs["spec"].(map[string]any)
+						// pg_hba "cert" logs in the user the certificate's common name names.
+						assert.Equal(t, p.User, cs["commonName"], c.Name)
+						issuerRef := cs["issuerRef"].(map[string]any)
+						require.Equal(t, "ClusterIssuer", issuerRef["kind"], c.Name)
+						issuer := kube(g, "kubernetes:cert-manager.io/v1:ClusterIssuer", "", issuerRef["name"].(string))
+						require.NotNil(t, issuer, "%s: issuer %v", c.Name, issuerRef["name"])
+						cluster := kube(g, "kubernetes:postgresql.cnpg.io/v1:Cluster", clusterNS, "postgres")
+						require.NotNil(t, cluster)
+						certs := cluster.Inputs["spec"].(map[string]any)["certificates"].(map[string]any)
+						assert.Equal(t, certs["clientCASecret"], issuer.Inputs["spec"].(map[string]any)["ca"].(map[string]any)["secretName"],
+							"%s: the issuer signs with the CA PostgreSQL trusts for logins", c.Name)
+						assert.NotEqual(t, certs["serverCASecret"], certs["clientCASecret"], "the client CA is not the server CA")
 					case contract.AuthPassword:
 						ps, _ := spec["passwordSecret"].(map[string]any)
-						assert.Equal(t, p.Credentials.Name, ps["name"], "%s: the role's password Secret", c.Name)
+						require.NotNil(t, kube(g, "kubernetes:core/v1:Secret", clusterNS, ps["name"].(string)), "%s: the operator's copy", c.Name)
+						mine := kube(g, "kubernetes:core/v1:Secret", c.Namespace, p.Credentials.Name)
+						require.NotNil(t, mine, "%s: the service's copy", c.Name)
+						assert.Equal(t, "kubernetes.io/basic-auth", mine.Inputs["type"], c.Name)
 					default:
 						t.Errorf("%s: auth %q", c.Name, p.Auth)
 					}
-					assert.True(t, strings.HasSuffix(p.RWHost, "."+p.Credentials.Namespace+".svc.cluster.local"), p.RWHost)
 				}
 				if c.Redis != nil {
 					r := c.Redis

@@ -16,6 +16,9 @@ type Service struct {
 	RoleARN        string `json:"roleArn"`
 	// SLO is its class (core, agent, support): which burn-rate alerts page for it.
 	SLO string `json:"slo"`
+	// Labels are what its pods and its Service must carry: the network policies select its pods by
+	// them, and the platform's ServiceMonitor for it selects its Service by them.
+	Labels map[string]string `json:"labels"`
 	// Port is its service port, as the network policies and the gateway know it.
 	Port    int     `json:"port"`
 	Metrics Metrics `json:"metrics"`
@@ -34,7 +37,7 @@ type Metrics struct {
 	Path     string `json:"path"`
 }
 
-// SecretRef names a Kubernetes Secret.
+// SecretRef names a Kubernetes Secret or ConfigMap.
 type SecretRef struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
@@ -49,10 +52,14 @@ type Postgres struct {
 	Port       int    `json:"port"`
 	Database   string `json:"database"`
 	User       string `json:"user"`
-	// Auth is "client-certificate" (tls.crt and tls.key in Credentials; connect to RWHost or ROHost)
-	// or "password" (username and password in Credentials; connect through PoolerHost).
+	// Auth is "client-certificate" (tls.crt and tls.key in the Secret Credentials, renewed by
+	// cert-manager; connect to RWHost or ROHost) or "password" (username and password in
+	// Credentials; connect through PoolerHost). Both are in the service's own namespace.
 	Auth        string    `json:"auth"`
 	Credentials SecretRef `json:"credentials"`
+	// ServerCA is the ConfigMap whose ca.crt verifies the server (sslmode=verify-full,
+	// sslrootcert), in the service's own namespace; the Secret's own ca.crt is the client CA's.
+	ServerCA SecretRef `json:"serverCaConfigMap"`
 }
 
 // Redis is a service's cache access.
@@ -85,6 +92,7 @@ type ServiceIn struct {
 	Database          string
 	PasswordAuth      bool
 	CredentialsSecret SecretRef
+	ServerCA          SecretRef
 	// RedisUser is its ElastiCache user ("" when it does not use the cache).
 	RedisUser string
 }
@@ -93,6 +101,8 @@ type ServiceIn struct {
 type In struct {
 	Services []ServiceIn
 	Metrics  Metrics
+	// LabelKey is the label whose value is the service's name on its pods and Service.
+	LabelKey string
 	// PostgresRW, -RO and -Pooler hosts and port; empty when the stack runs no PostgreSQL.
 	PostgresRW, PostgresRO, PostgresPooler string
 	PostgresPort                           int
@@ -107,14 +117,14 @@ func Build(in In) []Service {
 	out := make([]Service, 0, len(in.Services))
 	for _, s := range in.Services {
 		c := Service{Name: s.Name, Namespace: s.Namespace, ServiceAccount: s.ServiceAccount, RoleARN: s.RoleARN, SLO: s.SLO,
-			Port: s.Port, Metrics: in.Metrics, OTLPEndpoint: in.OTLPEndpoint}
+			Port: s.Port, Metrics: in.Metrics, OTLPEndpoint: in.OTLPEndpoint, Labels: map[string]string{in.LabelKey: s.Name}}
 		if s.Database != "" && in.PostgresRW != "" {
 			auth := AuthClientCertificate
 			if s.PasswordAuth {
 				auth = AuthPassword
 			}
 			c.Postgres = &Postgres{RWHost: in.PostgresRW, ROHost: in.PostgresRO, PoolerHost: in.PostgresPooler, Port: in.PostgresPort,
-				Database: s.Database, User: s.Database, Auth: auth, Credentials: s.CredentialsSecret}
+				Database: s.Database, User: s.Database, Auth: auth, Credentials: s.CredentialsSecret, ServerCA: s.ServerCA}
 		}
 		if s.RedisUser != "" {
 			c.Redis = &Redis{Endpoint: in.RedisEndpoint, ReaderEndpoint: in.RedisReaderEndpoint, Port: in.RedisPort,

@@ -61,6 +61,11 @@ type Args struct {
 	Protect bool
 	// Tags are added beside the provider's default tags.
 	Tags map[string]string
+	// Generate, if set, makes the first value instead of Secrets Manager's generator (Length and
+	// AllowedPunctuation are then unused): a value with structure, such as a CA's key and
+	// certificate. It runs on every deploy, but, like the generator's, only its first value is
+	// stored and handed on.
+	Generate func() (string, error)
 }
 
 // Validate checks the args on their own.
@@ -68,6 +73,9 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if strings.TrimSpace(a.SecretName) == "" {
 		errs = append(errs, field.Required(path.Child("secretName"), "the Secrets Manager name"))
+	}
+	if a.Generate != nil {
+		return errs
 	}
 	// Secrets Manager generates 1 to 4096 characters; below 16 a password is guessable offline.
 	if a.Length < 16 || a.Length > 4096 {
@@ -140,6 +148,37 @@ func build(ctx *pulumi.Context, name string, args Args, c *Credential) error {
 		return err
 	}
 
+	first, err := firstValue(ctx, args, c)
+	if err != nil {
+		return err
+	}
+
+	// The generated value seeds the version once; ignoreChanges keeps every later run's fresh value
+	// out, so the stored value stays the credential until someone rotates it on purpose.
+	version, err := secretsmanager.NewSecretVersion(ctx, name+"-value", &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: pulumi.ToSecret(pulumi.String(first)).(pulumi.StringOutput),
+	}, append(keep, pulumi.IgnoreChanges([]string{"secretString"}), pulumi.AdditionalSecretOutputs([]string{"secretString"}))...)
+	if err != nil {
+		return err
+	}
+
+	c.SecretARN = secret.Arn
+	c.SecretName = secret.Name
+	// The stored version's value (state, after ignoreChanges), not this run's first value.
+	c.Value = pulumi.ToSecret(version.SecretString.Elem()).(pulumi.StringOutput)
+	return nil
+}
+
+// firstValue is what a new secret starts with: the caller's generator, or Secrets Manager's.
+func firstValue(ctx *pulumi.Context, args Args, c *Credential) (string, error) {
+	if args.Generate != nil {
+		v, err := args.Generate()
+		if err != nil {
+			return "", fmt.Errorf("generate value: %w", err)
+		}
+		return v, nil
+	}
 	exclude := args.ExcludeCharacters()
 	gen, err := secretsmanager.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordArgs{
 		PasswordLength:          pulumi.IntRef(args.Length),
@@ -149,22 +188,7 @@ func build(ctx *pulumi.Context, name string, args Args, c *Credential) error {
 		RequireEachIncludedType: pulumi.BoolRef(true),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return fmt.Errorf("generate password: %w", err)
+		return "", fmt.Errorf("generate password: %w", err)
 	}
-
-	// The generated value seeds the version once; ignoreChanges keeps every later run's fresh value
-	// out, so the stored value stays the credential until someone rotates it on purpose.
-	version, err := secretsmanager.NewSecretVersion(ctx, name+"-value", &secretsmanager.SecretVersionArgs{
-		SecretId:     secret.ID(),
-		SecretString: pulumi.ToSecret(pulumi.String(gen.RandomPassword)).(pulumi.StringOutput),
-	}, append(keep, pulumi.IgnoreChanges([]string{"secretString"}), pulumi.AdditionalSecretOutputs([]string{"secretString"}))...)
-	if err != nil {
-		return err
-	}
-
-	c.SecretARN = secret.Arn
-	c.SecretName = secret.Name
-	// The stored version's value (state, after ignoreChanges), not gen.RandomPassword.
-	c.Value = pulumi.ToSecret(version.SecretString.Elem()).(pulumi.StringOutput)
-	return nil
+	return gen.RandomPassword, nil
 }

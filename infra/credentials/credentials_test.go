@@ -167,3 +167,26 @@ func TestRecoveryWindowFollowsProtect(t *testing.T) {
 		assert.Equal(t, c.protect, s.RegisterRPC.GetRetainOnDelete())
 	}
 }
+
+// A value with structure (a CA) comes from the caller's generator: no Secrets Manager invoke, the
+// generated value is the version's first input, and what is handed on is still the stored value.
+func TestCallerGeneratedFirstValue(t *testing.T) {
+	m := &mocks{fresh: "from-secrets-manager", stored: "stored-in-state", registered: map[string]pulumi.MockResourceArgs{}}
+	args := Args{SecretName: "suoke/prod/postgres/client-ca", Description: "CA", Protect: true,
+		Generate: func() (string, error) { return `{"ca.crt":"c","ca.key":"k"}`, nil }}
+	value, secret := run(t, m, args)
+	assert.Nil(t, m.invokeArgs, "Secrets Manager's generator must not be asked")
+	in := m.registered["aws:secretsmanager/secretVersion:SecretVersion"].Inputs["secretString"]
+	require.True(t, in.IsSecret())
+	assert.Equal(t, `{"ca.crt":"c","ca.key":"k"}`, in.SecretValue().Element.StringValue())
+	assert.Equal(t, "stored-in-state", value)
+	assert.True(t, secret)
+
+	failing := args
+	failing.Generate = func() (string, error) { return "", assert.AnError }
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "ca", failing)
+		return err
+	}, pulumi.WithMocks("p", "s", &mocks{registered: map[string]pulumi.MockResourceArgs{}}))
+	require.ErrorContains(t, err, "generate value")
+}

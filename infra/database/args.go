@@ -88,6 +88,13 @@ type PostgresArgs struct {
 	Settings config.Postgres
 	// Databases are the services with database: true; each gets a database and an owner role.
 	Databases []string
+	// ServiceNamespaces maps each of them to the namespace its pods run in: its credentials and the
+	// server CA's certificate are put there. CertManagerNamespace is where cert-manager runs (the
+	// client CA issuer's Secret must be there).
+	ServiceNamespaces    map[string]string
+	CertManagerNamespace string
+	// ClientDependsOn are the client namespaces: created before anything is put in them.
+	ClientDependsOn []pulumi.Resource
 	// DependsOn are what the operators need first (the namespaces, cert-manager, the
 	// prometheus-operator CRDs) and the database node groups.
 	DependsOn []pulumi.Resource
@@ -169,7 +176,7 @@ func (p *PostgresArgs) validate(path *field.Path) field.ErrorList {
 	if p.KubeProvider == nil {
 		errs = append(errs, field.Required(path.Child("kubeProvider"), "the cluster component's Kubernetes provider"))
 	}
-	for _, ns := range []struct{ name, value string }{{"namespace", p.Namespace}, {"operatorNamespace", p.OperatorNamespace}} {
+	for _, ns := range []struct{ name, value string }{{"namespace", p.Namespace}, {"operatorNamespace", p.OperatorNamespace}, {"certManagerNamespace", p.CertManagerNamespace}} {
 		if msgs := validation.IsDNS1123Label(ns.value); len(msgs) > 0 {
 			errs = append(errs, field.Invalid(path.Child(ns.name), ns.value, "must be a namespace name"))
 		}
@@ -234,6 +241,13 @@ func (p *PostgresArgs) validate(path *field.Path) field.ErrorList {
 	for i, d := range p.Databases {
 		if msgs := validation.IsDNS1123Label(d); len(msgs) > 0 {
 			errs = append(errs, field.Invalid(path.Child("databases").Index(i), d, "must be a DNS label (it names the DatabaseRole and its certificate Secret)"))
+		}
+		// Its credentials go where its pods run, never into the data namespace.
+		switch ns := p.ServiceNamespaces[d]; {
+		case len(validation.IsDNS1123Label(ns)) > 0:
+			errs = append(errs, field.Invalid(path.Child("serviceNamespaces").Key(d), ns, "must be the namespace the service runs in"))
+		case ns == p.Namespace || ns == p.CertManagerNamespace:
+			errs = append(errs, field.Invalid(path.Child("serviceNamespaces").Key(d), ns, "a service's credentials must not be put beside the CA keys"))
 		}
 	}
 	return errs

@@ -32,6 +32,7 @@ func validArgs() Args {
 			NodeAllocatable: Resources{CPUMilli: 7910, MemoryMiB: 30136}, Headroom: 0.2,
 			Archive:  config.ArchiveTarget{Bucket: "b", Region: "cn-northwest-1", ServerName: "prod"},
 			Settings: config.DefaultPostgres(), Databases: []string{"xiaoai"},
+			ServiceNamespaces: map[string]string{"xiaoai": "agents"}, CertManagerNamespace: "cert-manager",
 		},
 	}
 }
@@ -54,6 +55,9 @@ func TestArgsValidate(t *testing.T) {
 		{"redis user too long", func(a *Args) { a.Redis.Users = []string{strings.Repeat("a", 40)} }, "database.redis.users[0]", field.ErrorTypeInvalid},
 		{"no provider", func(a *Args) { a.Postgres.KubeProvider = nil }, "database.postgres.kubeProvider", field.ErrorTypeRequired},
 		{"namespace", func(a *Args) { a.Postgres.Namespace = "Data" }, "database.postgres.namespace", field.ErrorTypeInvalid},
+		{"cert-manager namespace", func(a *Args) { a.Postgres.CertManagerNamespace = "" }, "database.postgres.certManagerNamespace", field.ErrorTypeInvalid},
+		{"service without namespace", func(a *Args) { a.Postgres.ServiceNamespaces = nil }, "database.postgres.serviceNamespaces[xiaoai]", field.ErrorTypeInvalid},
+		{"credentials beside the CA keys", func(a *Args) { a.Postgres.ServiceNamespaces["xiaoai"] = "data" }, "database.postgres.serviceNamespaces[xiaoai]", field.ErrorTypeInvalid},
 		{"storage class", func(a *Args) { a.Postgres.StorageClass = "" }, "database.postgres.storageClass", field.ErrorTypeRequired},
 		{"oidc", func(a *Args) { a.Postgres.OIDCIssuerURL = nil }, "database.postgres.oidcProviderArn", field.ErrorTypeRequired},
 		{"registries unresolved", func(a *Args) { a.Postgres.Registries = config.Registries{} }, "database.postgres.registries", field.ErrorTypeRequired},

@@ -62,6 +62,7 @@ type ClusterSpec struct {
 	ExternalClusters       []ExternalCluster            `json:"externalClusters,omitempty"`
 	EnablePDB              *bool                        `json:"enablePDB,omitempty"`
 	Plugins                []PluginConfiguration        `json:"plugins,omitempty"`
+	Certificates           *CertificatesConfiguration   `json:"certificates,omitempty"`
 }
 
 // PostgresConfiguration is Cluster.spec.postgresql.
@@ -236,14 +237,25 @@ type RoleConfiguration struct {
 	BypassRLS       bool                  `json:"bypassrls,omitempty"`
 }
 
+// CertificatesConfiguration is Cluster.spec.certificates (api/v1/cluster_types.go
+// CertificatesConfiguration at v1.30.0): with ServerCASecret and ClientCASecret holding both ca.crt and
+// ca.key, the operator still issues and renews the server certificate, the streaming_replica one and
+// the pooler's from them (internal/controller/cluster_pki.go, cluster_create.go reconcilePoolerSecrets).
+type CertificatesConfiguration struct {
+	ServerCASecret       string   `json:"serverCASecret,omitempty"`
+	ServerTLSSecret      string   `json:"serverTLSSecret,omitempty"`
+	ClientCASecret       string   `json:"clientCASecret,omitempty"`
+	ReplicationTLSSecret string   `json:"replicationTLSSecret,omitempty"`
+	ServerAltDNSNames    []string `json:"serverAltDNSNames,omitempty"`
+}
+
 // ClientCertificateConfiguration is DatabaseRole.spec.clientCertificate: the operator issues and
-// renews a TLS client certificate in the Secret "<databaserole-name>-client-cert".
+// renews a TLS client certificate in the Secret "<databaserole-name>-client-cert", in the cluster's
+// namespace, and only from a client CA whose ca.key it holds (databaserole_pki.go). Unused here:
+// services' certificates must be in their own namespaces (pki.go).
 type ClientCertificateConfiguration struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
-
-// ClientCertSecretSuffix names the Secret the operator writes a role's certificate to.
-const ClientCertSecretSuffix = "-client-cert"
 
 // ScheduledBackupSpec is ScheduledBackup.spec.
 type ScheduledBackupSpec struct {

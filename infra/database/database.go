@@ -40,11 +40,14 @@ type PostgresOutputs struct {
 	RWHost     string
 	ROHost     string
 	PoolerHost string
-	// CASecret holds ca.crt, for clients' sslmode=verify-full.
-	CASecret string
-	// Secrets maps each service to the Secret (in Namespace) its client reads: a TLS client
-	// certificate (<role>-client-cert) or, for password services, a basic-auth Secret.
-	Secrets map[string]string
+	// ServerCAConfigMap is the ConfigMap, in every client namespace, whose ca.crt is the server CA's
+	// certificate (sslrootcert, for sslmode=verify-full). No CA key is ever handed to a client.
+	ServerCAConfigMap string
+	// Secrets maps each service to the Secret its client reads, in the service's own namespace
+	// (SecretNamespaces): a TLS client certificate cert-manager keeps renewed
+	// (<service>-postgres-client) or, for password services, a basic-auth Secret.
+	Secrets          map[string]string
+	SecretNamespaces map[string]string
 	// Databases maps each service to its PostgreSQL database and owner role name.
 	Databases map[string]string
 	// PasswordAuth lists the services whose role logs in with a password (through the pooler)

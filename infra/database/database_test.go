@@ -41,9 +41,11 @@ func platformFor(t *testing.T, region string, values map[string]string) *config.
 // network's and cluster's outputs.
 func argsFor(cfg *config.Platform, env *identity.Env, k8s pulumi.ProviderResource) database.Args {
 	var dbs, caches []string
+	serviceNS := map[string]string{}
 	for _, s := range cfg.Services {
 		if s.Database {
 			dbs = append(dbs, s.Name)
+			serviceNS[s.Name] = string(s.Tier)
 		}
 		if s.Cache {
 			caches = append(caches, s.Name)
@@ -68,6 +70,8 @@ func argsFor(cfg *config.Platform, env *identity.Env, k8s pulumi.ProviderResourc
 		ArchiveTimeoutSeconds: 60,
 		Settings:              cfg.Data.Postgres,
 		Databases:             dbs,
+		ServiceNamespaces:     serviceNS,
+		CertManagerNamespace:  "cert-manager",
 	}
 	return database.Args{
 		Env: env, AZs: cfg.AZNames(), Protect: cfg.Protect, Tags: map[string]string{"Project": "suoke"},
@@ -147,6 +151,7 @@ const (
 	typeCluster      = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 	typeDatabaseRole = "kubernetes:postgresql.cnpg.io/v1:DatabaseRole"
 	typeDatabase     = "kubernetes:postgresql.cnpg.io/v1:Database"
+	typeCertificate  = "kubernetes:cert-manager.io/v1:Certificate"
 	typeObjectStore  = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 	typeRelease      = "kubernetes:helm.sh/v3:Release"
 	typeRG           = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -307,23 +312,76 @@ func TestEveryDatabaseServiceGetsARoleWithACertificate(t *testing.T) {
 	require.Len(t, dbs, want)
 	hba := at(d.one(t, typeCluster), "spec", "postgresql", "pg_hba").([]any)
 	assert.Equal(t, "hostnossl all all all reject", hba[0], "plain-text connections are refused first")
+	tierOf := map[string]string{}
+	for _, s := range cfg.Services {
+		tierOf[s.Name] = string(s.Tier)
+	}
+	certs := map[string]plan.Resource{}
+	for _, c := range d.ofType(typeCertificate) {
+		certs[at(c, "spec", "commonName").(string)] = c
+	}
 	for _, r := range roles {
 		role := at(r, "spec", "name").(string)
 		assert.Equal(t, true, at(r, "spec", "login"))
 		assert.Equal(t, true, at(r, "spec", "disablePassword"))
 		assert.Nil(t, at(r, "spec", "superuser"))
-		assert.Equal(t, map[string]any{"enabled": true}, at(r, "spec", "clientCertificate"))
+		// The operator cannot sign with a CA whose key it lacks; cert-manager issues instead.
+		assert.Nil(t, at(r, "spec", "clientCertificate"))
 		assert.Equal(t, "retain", at(r, "spec", "databaseRoleReclaimPolicy"))
 		assert.NotContains(t, role, "-", "a PostgreSQL identifier without quoting")
 		assert.Contains(t, hba, "hostssl "+role+" "+role+" all cert")
 		assert.Contains(t, r.Dependencies, d.urnOf(t, "database-postgres"))
+		// pg_hba "cert" logs in the user named by the certificate's common name.
+		c, ok := certs[role]
+		require.True(t, ok, "no certificate with common name %s", role)
+		svc := at(r, "metadata", "name").(string)
+		assert.Equal(t, tierOf[svc], at(c, "metadata", "namespace"), "issued where %s's pods run", svc)
+		assert.Equal(t, svc+"-postgres-client", at(c, "spec", "secretName"))
+		assert.Equal(t, map[string]any{"name": "postgres-client", "kind": "ClusterIssuer", "group": "cert-manager.io"}, at(c, "spec", "issuerRef"))
+		assert.ElementsMatch(t, []any{"client auth", "digital signature"}, at(c, "spec", "usages"))
 	}
+	assert.Len(t, certs, want)
 	for _, db := range dbs {
 		assert.Equal(t, at(db, "spec", "name"), at(db, "spec", "owner"))
 		assert.Contains(t, db.Dependencies, d.urnOf(t, "database-role-"+at(db, "metadata", "name").(string)))
 	}
-	assert.Equal(t, "unified-health-data-client-cert", d.db.Postgres.Secrets["unified-health-data"])
+	assert.Equal(t, "unified-health-data-postgres-client", d.db.Postgres.Secrets["unified-health-data"])
+	assert.Equal(t, "business", d.db.Postgres.SecretNamespaces["unified-health-data"])
 	assert.Equal(t, "unified_health_data", d.db.Postgres.Databases["unified-health-data"])
+}
+
+// The client CA is not the server CA: PostgreSQL trusts only the client CA for logins, the
+// ClusterIssuer signs with the client CA's cert-manager copy, and clients receive the server CA's
+// certificate only, never a key.
+func TestClientCAIsNotTheServerCA(t *testing.T) {
+	d := deploy(t, platformFor(t, "cn-northwest-1", nil), nil)
+	certsCfg := at(d.one(t, typeCluster), "spec", "certificates")
+	assert.Equal(t, map[string]any{"serverCASecret": "postgres-server-ca", "clientCASecret": "postgres-client-ca",
+		"serverAltDNSNames": []any{"postgres-pooler-rw", "postgres-pooler-rw.data", "postgres-pooler-rw.data.svc", "postgres-pooler-rw.data.svc.cluster.local"}}, certsCfg)
+	issuer := d.one(t, "kubernetes:cert-manager.io/v1:ClusterIssuer")
+	assert.Equal(t, "postgres-client-ca", at(issuer, "spec", "ca", "secretName"))
+	secrets := map[string]plan.Resource{}
+	for _, s := range d.ofType("kubernetes:core/v1:Secret") {
+		secrets[at(s, "metadata", "namespace").(string)+"/"+at(s, "metadata", "name").(string)] = s
+	}
+	for _, key := range []string{"data/postgres-server-ca", "data/postgres-client-ca", "cert-manager/postgres-client-ca"} {
+		s, ok := secrets[key]
+		require.True(t, ok, "no Secret %s", key)
+		assert.Equal(t, plan.Secret, at(s, "stringData"), "%s holds a CA key: masked in the plan", key)
+	}
+	assert.Equal(t, "kubernetes.io/tls", secrets["cert-manager/postgres-client-ca"].Inputs["type"], "cert-manager's CA issuer reads tls.crt and tls.key")
+	for _, ns := range []string{"agents", "business"} {
+		assert.NotContains(t, secrets, ns+"/postgres-server-ca")
+	}
+	maps := map[string]plan.Resource{}
+	for _, c := range d.ofType("kubernetes:core/v1:ConfigMap") {
+		maps[at(c, "metadata", "namespace").(string)] = c
+		assert.Equal(t, "postgres-server-ca", at(c, "metadata", "name"))
+		data := at(c, "data").(map[string]any)
+		assert.Len(t, data, 1)
+		assert.Contains(t, data, "ca.crt")
+	}
+	assert.ElementsMatch(t, []string{"agents", "business"}, keys(maps), "one per namespace with a database client (the config's services: agents and business)")
 }
 
 func TestPasswordServiceGetsASecretsManagerPassword(t *testing.T) {
@@ -336,11 +394,21 @@ func TestPasswordServiceGetsASecretsManagerPassword(t *testing.T) {
 	}
 	assert.Equal(t, map[string]any{"name": "soer-password"}, at(soer, "spec", "passwordSecret"))
 	assert.Nil(t, at(soer, "spec", "clientCertificate"))
-	secret := d.one(t, "kubernetes:core/v1:Secret")
-	assert.Equal(t, "kubernetes.io/basic-auth", secret.Inputs["type"])
-	assert.Equal(t, plan.Secret, at(secret, "stringData"), "the password reaches the plan only masked")
+	// The operator reads it in the cluster's namespace, the service in its own.
+	var where []string
+	for _, secret := range d.ofType("kubernetes:core/v1:Secret") {
+		if secret.Inputs["type"] != "kubernetes.io/basic-auth" {
+			continue
+		}
+		where = append(where, at(secret, "metadata", "namespace").(string)+"/"+at(secret, "metadata", "name").(string))
+		assert.Equal(t, plan.Secret, at(secret, "stringData"), "the password reaches the plan only masked")
+	}
+	assert.ElementsMatch(t, []string{"data/soer-password", "agents/soer-postgres-password"}, where)
+	for _, c := range d.ofType(typeCertificate) {
+		assert.NotEqual(t, "soer", at(c, "spec", "commonName"), "a password role gets no certificate")
+	}
 	assert.NotContains(t, at(d.one(t, typeCluster), "spec", "postgresql", "pg_hba"), "hostssl soer soer all cert")
-	assert.Equal(t, "soer-password", d.db.Postgres.Secrets["soer"])
+	assert.Equal(t, "soer-postgres-password", d.db.Postgres.Secrets["soer"])
 	var names []string
 	for _, s := range d.ofType("aws:secretsmanager/secret:Secret") {
 		names = append(names, s.Inputs["name"].(string))
@@ -530,8 +598,14 @@ func TestRedisTokenWhereIAMIsNotOffered(t *testing.T) {
 	assert.Empty(t, d.ofType(typeUser))
 	assert.Equal(t, database.AuthToken, d.db.RedisAuth)
 	assert.Equal(t, "redis6.x", d.one(t, "aws:elasticache/parameterGroup:ParameterGroup").Inputs["family"])
-	v := d.one(t, "aws:secretsmanager/secretVersion:SecretVersion")
-	assert.Equal(t, []string{"secretString"}, v.IgnoreChanges)
+	var token *plan.Resource
+	for _, v := range d.ofType("aws:secretsmanager/secretVersion:SecretVersion") {
+		if v.Name == "database-redis-auth-value" {
+			token = &v
+		}
+	}
+	require.NotNil(t, token, "the AUTH token's secret version")
+	assert.Equal(t, []string{"secretString"}, token.IgnoreChanges)
 }
 
 func TestRedisOnlyWithoutTheCluster(t *testing.T) {
@@ -562,4 +636,12 @@ func TestStagingIsSmallerButComplete(t *testing.T) {
 	rg := d.one(t, typeRG)
 	assert.Equal(t, "cache.m6g.large", rg.Inputs["nodeType"])
 	assert.Len(t, rg.Inputs["preferredCacheClusterAzs"], 3)
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

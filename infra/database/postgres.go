@@ -139,12 +139,17 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 		stores = append(stores, s)
 	}
 
-	// 4. The cluster.
+	// 4. The CAs (pki.go), then the cluster.
+	certs, err := buildPKI(ctx, name, args, key, parent, k8s)
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := render(ctx, name+"-postgres", cr(KindCluster, ClusterName), clusterSpec(pa, roleARN),
 		parent, k8s, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect),
 		// The operator's CRD and webhook first; the plugin and its stores before the first WAL
-		// segment is archived; the role before the pods start calling S3.
-		pulumi.DependsOn(append(append([]pulumi.Resource{operator, plugin, role, rolePolicy}, stores...), pa.ClusterDependsOn...)))
+		// segment is archived; the role before the pods start calling S3; the CAs before the
+		// operator looks for them.
+		pulumi.DependsOn(append(append(append([]pulumi.Resource{operator, plugin, role, rolePolicy}, stores...), certs.clusterDeps...), pa.ClusterDependsOn...)))
 	if err != nil {
 		return nil, err
 	}
@@ -189,15 +194,16 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 			{Tier: config.TierMonitoring, Name: ns + "/" + PoolerName, Replicas: s.PoolerInstances,
 				CPUMilli: poolerResources.CPUMilli, MemoryMiB: poolerResources.MemoryMiB},
 		},
-		ClusterName:  ClusterName,
-		Namespace:    ns,
-		RWHost:       fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),
-		ROHost:       fmt.Sprintf("%s-ro.%s.svc.cluster.local", ClusterName, ns),
-		PoolerHost:   fmt.Sprintf("%s.%s.svc.cluster.local", PoolerName, ns),
-		CASecret:     ClusterName + "-ca",
-		Secrets:      map[string]string{},
-		Databases:    map[string]string{},
-		PasswordAuth: map[string]bool{},
+		ClusterName:       ClusterName,
+		Namespace:         ns,
+		RWHost:            fmt.Sprintf("%s-rw.%s.svc.cluster.local", ClusterName, ns),
+		ROHost:            fmt.Sprintf("%s-ro.%s.svc.cluster.local", ClusterName, ns),
+		PoolerHost:        fmt.Sprintf("%s.%s.svc.cluster.local", PoolerName, ns),
+		ServerCAConfigMap: ServerCAConfigMap,
+		Secrets:           map[string]string{},
+		SecretNamespaces:  map[string]string{},
+		Databases:         map[string]string{},
+		PasswordAuth:      map[string]bool{},
 	}
 	passwords := map[string]bool{}
 	for _, svc := range s.PasswordServices {
@@ -205,12 +211,16 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	}
 	services := append([]string(nil), pa.Databases...)
 	sort.Strings(services)
+	if err := certs.serverCAConfigMaps(ctx, name, pa, parent, k8s); err != nil {
+		return nil, err
+	}
 	for _, svc := range services {
-		secret, err := serviceRole(ctx, name, args, key, svc, passwords[svc], cr, cluster, parent, k8s)
+		secret, err := serviceRole(ctx, name, args, key, svc, passwords[svc], cr, cluster, certs, parent, k8s)
 		if err != nil {
 			return nil, err
 		}
 		out.Secrets[svc] = secret
+		out.SecretNamespaces[svc] = pa.ServiceNamespaces[svc]
 		out.Databases[svc] = roleName(svc)
 		out.PasswordAuth[svc] = passwords[svc]
 	}
@@ -231,12 +241,15 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	return out, nil
 }
 
-// serviceRole declares a service's owner role and database. The role authenticates with a TLS
-// client certificate the operator issues and renews (Secret <service>-client-cert), unless the
-// service is listed as password-only: then its password lives in Secrets Manager and reaches the
-// operator as a basic-auth Secret. It returns the Secret the service's client reads.
+// serviceRole declares a service's owner role and database, and puts its credentials in its own
+// namespace. The role logs in with a client certificate cert-manager issues there from the client CA
+// (Secret <service>-postgres-client), unless the service is listed as password-only: then its
+// password lives in Secrets Manager and reaches the operator as a basic-auth Secret in the cluster's
+// namespace, and the service as one in its own (<service>-postgres-password). It returns the name of
+// the Secret the service's client reads.
 func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc string, password bool,
-	cr func(kind, objName string) object, cluster pulumi.Resource, parent, k8s pulumi.ResourceOption) (string, error) {
+	cr func(kind, objName string) object, cluster pulumi.Resource, certs *pki, parent, k8s pulumi.ResourceOption) (string, error) {
+	pa := args.Postgres
 	role := roleName(svc)
 	spec := DatabaseRoleSpec{
 		RoleConfiguration: RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
@@ -244,9 +257,9 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 		ReclaimPolicy:     ReclaimRetain,
 	}
 	deps := []pulumi.Resource{cluster}
-	secretName := svc + ClientCertSecretSuffix
+	var clientSecret string
 	if password {
-		secretName = svc + "-password"
+		operatorSecret := svc + "-password"
 		cred, err := credentials.New(ctx, name+"-pg-"+svc, credentials.Args{
 			SecretName:  fmt.Sprintf("suoke/%s/postgres/%s", ctx.Stack(), svc),
 			Description: "PostgreSQL password of role " + role + " (service " + svc + ")",
@@ -260,23 +273,33 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 		if err != nil {
 			return "", err
 		}
+		basicAuth := pulumi.StringMap{"username": pulumi.String(role), "password": cred.Value}
 		k8sSecret, err := k8scorev1.NewSecret(ctx, name+"-pg-"+svc+"-password", &k8scorev1.SecretArgs{
-			Metadata: &k8smetav1.ObjectMetaArgs{Name: pulumi.String(secretName), Namespace: pulumi.String(args.Postgres.Namespace)},
-			Type:     pulumi.String("kubernetes.io/basic-auth"),
-			StringData: pulumi.StringMap{
-				"username": pulumi.String(role),
-				"password": cred.Value,
-			},
+			Metadata:   &k8smetav1.ObjectMetaArgs{Name: pulumi.String(operatorSecret), Namespace: pulumi.String(pa.Namespace)},
+			Type:       pulumi.String("kubernetes.io/basic-auth"),
+			StringData: basicAuth,
 		}, parent, k8s)
 		if err != nil {
 			return "", err
 		}
-		spec.PasswordSecret = &LocalObjectReference{Name: secretName}
+		clientSecret = svc + PasswordSecretSuffix
+		if _, err := k8scorev1.NewSecret(ctx, name+"-pg-"+svc+"-client-password", &k8scorev1.SecretArgs{
+			Metadata:   &k8smetav1.ObjectMetaArgs{Name: pulumi.String(clientSecret), Namespace: pulumi.String(pa.ServiceNamespaces[svc])},
+			Type:       pulumi.String("kubernetes.io/basic-auth"),
+			StringData: basicAuth,
+		}, parent, k8s, pulumi.DependsOn(pa.ClientDependsOn)); err != nil {
+			return "", err
+		}
+		spec.PasswordSecret = &LocalObjectReference{Name: operatorSecret}
 		deps = append(deps, k8sSecret)
 	} else {
-		enabled := true
+		// No password at all: pg_hba admits the role by certificate only (clusterSpec).
 		spec.DisablePassword = true
-		spec.ClientCertificate = &ClientCertificateConfiguration{Enabled: &enabled}
+		s, err := certs.clientCertificate(ctx, name, svc, pa, parent, k8s)
+		if err != nil {
+			return "", err
+		}
+		clientSecret = s
 	}
 	dbRole, err := render(ctx, name+"-role-"+svc, cr(KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
 	if err != nil {
@@ -290,7 +313,12 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 	}, parent, k8s, pulumi.DependsOn([]pulumi.Resource{cluster, dbRole})); err != nil {
 		return "", err
 	}
-	return secretName, nil
+	return clientSecret, nil
+}
+
+// serviceNames are the names a Service answers to inside the cluster.
+func serviceNames(svc, ns string) []string {
+	return []string{svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"}
 }
 
 func quantity(s string) resource.Quantity { return resource.MustParse(s) }
@@ -391,6 +419,14 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 		PrimaryUpdateStrategy: PrimaryUpdateUnsuper,
 		PrimaryUpdateMethod:   PrimaryUpdateSwitch,
 		EnablePDB:             &yes,
+		// Both CAs are ours (pki.go); the operator issues the server certificate from the first, and
+		// the replication and pooler certificates from the second. The pooler serves the server
+		// certificate to its clients, so its service names must be in it for verify-full.
+		Certificates: &CertificatesConfiguration{
+			ServerCASecret:    ServerCASecret,
+			ClientCASecret:    ClientCASecret,
+			ServerAltDNSNames: serviceNames(PoolerName, pa.Namespace),
+		},
 		Plugins: []PluginConfiguration{{
 			Name:          BarmanPluginName,
 			IsWALArchiver: &yes,

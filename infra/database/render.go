@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -16,6 +17,10 @@ import (
 // module's.
 var PodMonitorAPIVersion = monitoringv1.SchemeGroupVersion.String()
 
+// CertManagerAPIVersion is cert-manager's group and version; its Go types are the upstream module's
+// at the chart's version (v1.21.1).
+var CertManagerAPIVersion = cmv1.SchemeGroupVersion.String()
+
 // specTypes maps every kind this package renders to its spec struct. render goes through it, and
 // the guard test decodes each recorded object back into it with unknown fields disallowed.
 var specTypes = map[string]func() any{
@@ -26,6 +31,8 @@ var specTypes = map[string]func() any{
 	CNPGAPIVersion + "/" + KindScheduledBackup:                func() any { return &ScheduledBackupSpec{} },
 	BarmanAPIVersion + "/" + KindObjectStore:                  func() any { return &ObjectStoreSpec{} },
 	PodMonitorAPIVersion + "/" + monitoringv1.PodMonitorsKind: func() any { return &monitoringv1.PodMonitorSpec{} },
+	CertManagerAPIVersion + "/" + cmv1.CertificateKind:        func() any { return &cmv1.CertificateSpec{} },
+	CertManagerAPIVersion + "/" + cmv1.ClusterIssuerKind:      func() any { return &cmv1.IssuerSpec{} },
 }
 
 // DecodeSpec decodes a rendered spec (JSON-shaped maps, as Pulumi records them) strictly into the
@@ -78,14 +85,15 @@ func render(ctx *pulumi.Context, resourceName string, o object, spec any, opts .
 	if err != nil {
 		return nil, err
 	}
+	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(o.name), Labels: pulumi.ToStringMap(o.labels)}
+	// A cluster-scoped kind (a ClusterIssuer) has no namespace.
+	if o.namespace != "" {
+		meta.Namespace = pulumi.String(o.namespace)
+	}
 	return apiextensions.NewCustomResource(ctx, resourceName, &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String(o.apiVersion),
-		Kind:       pulumi.String(o.kind),
-		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(o.name),
-			Namespace: pulumi.String(o.namespace),
-			Labels:    pulumi.ToStringMap(o.labels),
-		},
+		ApiVersion:  pulumi.String(o.apiVersion),
+		Kind:        pulumi.String(o.kind),
+		Metadata:    meta,
 		OtherFields: kubernetes.UntypedArgs{"spec": m},
 	}, opts...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/suoke-life/suoke-platform/infra/plan"
+	"github.com/suoke-life/suoke-platform/infra/policy"
+	"github.com/suoke-life/suoke-platform/infra/report"
 )
 
 // TestPlaceholderSecretsCannotBeDecrypted: the committed stack files carry placeholder ciphertexts; an
@@ -130,6 +133,39 @@ func upAndCheck(ctx context.Context, t *testing.T, e *env, s auto.Stack) []strin
 	return secrets
 }
 
+// checkCostOutputs: monthlyCost and deployEstimateMinutes come from infra/cost's collector, a stack
+// transform. Offline, the mocks call that transform with what they record, so the offline plan's
+// figures and the outputs agree by construction; only a real engine can show that it hands the
+// transform every registration with the inputs the offline plan records. So the engine's outputs
+// are held to the offline plan's cost report here.
+func checkCostOutputs(t *testing.T, g *plan.Graph, got map[string]any) {
+	t.Helper()
+	doc := report.Build(g, policy.Evaluate(g))
+	mc, ok := got["monthlyCost"].(map[string]any)
+	if !ok || doc.Cost == nil {
+		t.Errorf("monthlyCost output: %v (offline cost report: %v)", got["monthlyCost"], doc.Cost)
+		return
+	}
+	if mc["currency"] != doc.Cost.Currency {
+		t.Errorf("monthlyCost currency %v, offline plan %s", mc["currency"], doc.Cost.Currency)
+	}
+	if n, _ := mc["resources"].(float64); int(n) != doc.Cost.Resources {
+		t.Errorf("the collector under the engine described %v resources, the offline plan records %d", mc["resources"], doc.Cost.Resources)
+	}
+	monthly, _ := mc["monthly"].(map[string]any)
+	for tier, want := range doc.Cost.Monthly {
+		if v, _ := monthly[tier].(float64); math.Abs(v-want) > 0.01 {
+			t.Errorf("monthlyCost %s: engine %v, offline plan %.2f", tier, monthly[tier], want)
+		}
+	}
+	if v, _ := mc["total"].(float64); math.Abs(v-doc.Cost.Total) > 0.01 {
+		t.Errorf("monthlyCost total: engine %v, offline plan %.2f", mc["total"], doc.Cost.Total)
+	}
+	if v, _ := got["deployEstimateMinutes"].(float64); math.Abs(v-doc.Deploy.EstimatedMinutes) > 0.01 {
+		t.Errorf("deployEstimateMinutes: engine %v, offline plan %.2f", got["deployEstimateMinutes"], doc.Deploy.EstimatedMinutes)
+	}
+}
+
 // checkOutputs: every output the offline plan exports is in `pulumi stack output --json`, every one the
 // plan holds secret prints as [secret], and no plaintext secret appears there or in the state file.
 func checkOutputs(ctx context.Context, t *testing.T, e *env, s auto.Stack, secrets []string) {
@@ -166,6 +202,7 @@ func checkOutputs(ctx context.Context, t *testing.T, e *env, s auto.Stack, secre
 		}
 	}
 	t.Logf("%s: %d outputs, %d of them secret", s.Name(), len(got), nsecret)
+	checkCostOutputs(t, g, got)
 	state, err := os.ReadFile(filepath.Join(e.state, ".pulumi", "stacks", "suoke-platform", s.Name()+".json"))
 	if err != nil {
 		t.Fatal(err)
