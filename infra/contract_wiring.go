@@ -9,6 +9,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/contract"
 	"github.com/suoke-life/suoke-platform/infra/database"
 	"github.com/suoke-life/suoke-platform/infra/monitoring"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
 )
 
 // withServices adds the stack output `services`: each service's contract (infra/contract), built
@@ -16,7 +17,7 @@ import (
 // Secrets and endpoints; it holds no secret value.
 func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *database.Database, mon *monitoring.Monitoring) Outputs {
 	in := contract.In{
-		Metrics:      contract.Metrics{PortName: monitoring.MetricsPort, Port: tenancy.MetricsPort, Path: "/metrics"},
+		Metrics:      contract.Metrics{PortName: metrics.MetricsPort, Port: tenancy.MetricsPort, Path: "/metrics"},
 		LabelKey:     tenancy.LabelService,
 		RedisPort:    db.RedisPort,
 		RedisAuth:    db.RedisAuth,

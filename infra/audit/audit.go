@@ -16,7 +16,6 @@
 package audit
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -140,15 +139,6 @@ func tierTags(extra ...string) pulumi.StringMap {
 		m[extra[i]] = pulumi.String(extra[i+1])
 	}
 	return m
-}
-
-// policyJSON renders a policy document from its statements.
-func policyJSON(statements ...map[string]any) string {
-	doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
-	if err != nil {
-		panic(err) // maps of strings and slices always marshal
-	}
-	return string(doc)
 }
 
 // service renders a Service principal: one string, or the list when a service has more than one form.

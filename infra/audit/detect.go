@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -31,12 +32,16 @@ func (b *builder) configRoleFor(r *regional, bucket string) (*iam.Role, error) {
 		if err != nil {
 			return nil, err
 		}
+		trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow",
+			Principal: service(awsfacts.AuditPrincipals(env.Partition, "config", provided)), Action: "sts:AssumeRole",
+			Condition: map[string]map[string]any{"StringEquals": {"AWS:SourceAccount": env.AccountID}}})
+		if err != nil {
+			return nil, err
+		}
 		role, err := iam.NewRole(ctx, b.name+"-config", &iam.RoleArgs{
-			Name: pulumi.String(b.args.Name + "-audit-config"),
-			AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow",
-				"Principal": service(awsfacts.AuditPrincipals(env.Partition, "config", provided)), "Action": "sts:AssumeRole",
-				"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceAccount": env.AccountID}}})),
-			Description: pulumi.String("AWS Config recorder of the audit baseline, every region"),
+			Name:             pulumi.String(b.args.Name + "-audit-config"),
+			AssumeRolePolicy: pulumi.String(trust),
+			Description:      pulumi.String("AWS Config recorder of the audit baseline, every region"),
 		}, b.opts(env)...)
 		if err != nil {
 			return nil, err
@@ -49,12 +54,12 @@ func (b *builder) configRoleFor(r *regional, bucket string) (*iam.Role, error) {
 		b.configRole = role
 	}
 	arn := env.ARN("s3", "", "", bucket)
-	policy := r.key.Arn.ApplyT(func(key string) string {
-		return policyJSON(
-			map[string]any{"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": arn},
-			map[string]any{"Effect": "Allow", "Action": "s3:PutObject", "Resource": arn + "/" + configPrefix + "/AWSLogs/" + env.AccountID + "/Config/*",
-				"Condition": map[string]any{"StringLike": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}}},
-			map[string]any{"Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": key},
+	policy := r.key.Arn.ApplyT(func(key string) (string, error) {
+		return kitiam.Document(
+			kitiam.Statement{Effect: "Allow", Action: "s3:GetBucketAcl", Resource: arn},
+			kitiam.Statement{Effect: "Allow", Action: "s3:PutObject", Resource: arn + "/" + configPrefix + "/AWSLogs/" + env.AccountID + "/Config/*",
+				Condition: map[string]map[string]any{"StringLike": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+			kitiam.Statement{Effect: "Allow", Action: []string{"kms:GenerateDataKey", "kms:Decrypt"}, Resource: key},
 		)
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, b.logical(env, "config"), &iam.RolePolicyArgs{Role: b.configRole.ID(), Policy: policy}, b.opts(env)...); err != nil {
@@ -222,10 +227,10 @@ func (b *builder) findings(r *regional) error {
 	}
 	tp, err := sns.NewTopicPolicy(ctx, b.logical(env, "findings"), &sns.TopicPolicyArgs{
 		Arn: topic.Arn,
-		Policy: topic.Arn.ApplyT(func(arn string) string {
-			return policyJSON(map[string]any{"Sid": "EventBridgePublish", "Effect": "Allow", "Principal": map[string]any{"Service": events},
-				"Action": "sns:Publish", "Resource": arn,
-				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID}}})
+		Policy: topic.Arn.ApplyT(func(arn string) (string, error) {
+			return kitiam.Document(kitiam.Statement{Sid: "EventBridgePublish", Effect: "Allow", Principal: map[string]any{"Service": events},
+				Action: "sns:Publish", Resource: arn,
+				Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID}}})
 		}).(pulumi.StringOutput),
 	}, b.opts(env)...)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -65,16 +66,16 @@ func (b *builder) key(env *identity.Env, home bool) (*kms.Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	statements := []map[string]any{
-		{"Sid": "Account", "Effect": "Allow", "Principal": map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
-			"Action": "kms:*", "Resource": "*"},
+	statements := []kitiam.Statement{
+		{Sid: "Account", Effect: "Allow", Principal: map[string]any{"AWS": env.ARN("iam", "", env.AccountID, "root")},
+			Action: "kms:*", Resource: "*"},
 		// EventBridge publishes to the encrypted topic, so it must be able to use the topic's key:
 		// GenerateDataKey* and Decrypt, the grant the SNS Developer Guide's key-management page gives
 		// AWS service event sources (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html; that
 		// page was not in the stored corpus on 2026-12-02, so the first up in China is the check: an
 		// undelivered finding shows as FailedInvocations of the rule in AWS/Events).
-		{"Sid": "EventBridgeToEncryptedTopic", "Effect": "Allow", "Principal": map[string]any{"Service": events},
-			"Action": []string{"kms:GenerateDataKey*", "kms:Decrypt"}, "Resource": "*"},
+		{Sid: "EventBridgeToEncryptedTopic", Effect: "Allow", Principal: map[string]any{"Service": events},
+			Action: []string{"kms:GenerateDataKey*", "kms:Decrypt"}, Resource: "*"},
 	}
 	if home {
 		provided, err := env.ServicePrincipal(ctx, "cloudtrail")
@@ -85,13 +86,17 @@ func (b *builder) key(env *identity.Env, home bool) (*kms.Key, error) {
 		// CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail" (China edition):
 		// GenerateDataKey* for the account's trails by encryption context, DescribeKey.
 		statements = append(statements,
-			map[string]any{"Sid": "CloudTrailEncryptLogs", "Effect": "Allow", "Principal": trail, "Action": "kms:GenerateDataKey*", "Resource": "*",
-				"Condition": map[string]any{
+			kitiam.Statement{Sid: "CloudTrailEncryptLogs", Effect: "Allow", Principal: trail, Action: "kms:GenerateDataKey*", Resource: "*",
+				Condition: map[string]map[string]any{
 					"StringLike":   map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": env.ARN("cloudtrail", "*", env.AccountID, "trail/*")},
-					"StringEquals": map[string]any{"aws:SourceArn": b.trailARN(env)},
+					"StringEquals": {"aws:SourceArn": b.trailARN(env)},
 				}},
-			map[string]any{"Sid": "CloudTrailDescribeKey", "Effect": "Allow", "Principal": trail, "Action": "kms:DescribeKey", "Resource": "*"},
+			kitiam.Statement{Sid: "CloudTrailDescribeKey", Effect: "Allow", Principal: trail, Action: "kms:DescribeKey", Resource: "*"},
 		)
+	}
+	keyPolicy, err := kitiam.Document(statements...)
+	if err != nil {
+		return nil, err
 	}
 	key, err := kms.NewKey(ctx, b.logical(env, "key"), &kms.KeyArgs{
 		Description:       pulumi.String("audit: CloudTrail log files, AWS Config deliveries and security findings (" + env.Region + ")"),
@@ -100,7 +105,7 @@ func (b *builder) key(env *identity.Env, home bool) (*kms.Key, error) {
 		// days; AWS KMS API Reference, docs.amazonaws.cn/en_us/kms/latest/APIReference/API_ScheduleKeyDeletion.html):
 		// the key is retained anyway, and what it encrypted is the audit record.
 		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(policyJSON(statements...)),
+		Policy:               pulumi.String(keyPolicy),
 		Tags:                 tierTags(),
 	}, b.opts(env)...)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -38,11 +39,11 @@ func (b *builder) bucket(r *regional) error {
 	arn := env.ARN("s3", "", "", name)
 	sourceArn := map[string]any{"aws:SourceArn": b.trailARN(env)}
 	ready, err := b.newBucket(env, r.key, "bucket", name, BucketRole, true,
-		map[string]any{"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": trail, "Action": "s3:GetBucketAcl",
-			"Resource": arn, "Condition": map[string]any{"StringEquals": sourceArn}},
-		map[string]any{"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": trail, "Action": "s3:PutObject",
-			"Resource": arn + "/AWSLogs/" + env.AccountID + "/*",
-			"Condition": map[string]any{"StringEquals": map[string]any{
+		kitiam.Statement{Sid: "AWSCloudTrailAclCheck", Effect: "Allow", Principal: trail, Action: "s3:GetBucketAcl",
+			Resource: arn, Condition: map[string]map[string]any{"StringEquals": sourceArn}},
+		kitiam.Statement{Sid: "AWSCloudTrailWrite", Effect: "Allow", Principal: trail, Action: "s3:PutObject",
+			Resource: arn + "/AWSLogs/" + env.AccountID + "/*",
+			Condition: map[string]map[string]any{"StringEquals": {
 				"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": b.trailARN(env)}}},
 	)
 	r.bucket, r.bucketReady = name, ready
@@ -65,7 +66,7 @@ func (b *builder) configBucket(r *regional) (string, []pulumi.Resource, error) {
 // newBucket makes a versioned bucket with SSE-KMS under key, all public access blocked, a policy that
 // denies non-TLS requests (and allows what statements add), expiry after ExpireDays, and with lock a
 // default COMPLIANCE retention of LockDays. It returns what must exist before anything writes to it.
-func (b *builder) newBucket(env *identity.Env, key *kms.Key, what, name, role string, lock bool, statements ...map[string]any) ([]pulumi.Resource, error) {
+func (b *builder) newBucket(env *identity.Env, key *kms.Key, what, name, role string, lock bool, statements ...kitiam.Statement) ([]pulumi.Resource, error) {
 	ctx := b.ctx
 	n := b.logical(env, what)
 	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
@@ -137,10 +138,14 @@ func (b *builder) newBucket(env *identity.Env, key *kms.Key, what, name, role st
 		return nil, err
 	}
 	arn := env.ARN("s3", "", "", name)
-	all := append([]map[string]any{{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-		"Resource":  []string{arn, arn + "/*"},
-		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}}, statements...)
-	bp, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policyJSON(all...))},
+	all := append([]kitiam.Statement{{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+		Resource:  []string{arn, arn + "/*"},
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}}}}, statements...)
+	policy, err := kitiam.Document(all...)
+	if err != nil {
+		return nil, err
+	}
+	bp, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(policy)},
 		append(o, pulumi.DependsOn([]pulumi.Resource{pab}))...)
 	if err != nil {
 		return nil, err
@@ -168,20 +173,28 @@ func (b *builder) trail(home *regional) (pulumi.StringOutput, error) {
 	principals := awsfacts.AuditPrincipals(env.Partition, "cloudtrail", provided)
 	// CloudTrail User Guide, "Sending events to CloudWatch Logs": a role CloudTrail assumes, allowed
 	// CreateLogStream and PutLogEvents on the group's streams.
-	role, err := iam.NewRole(ctx, b.logical(env, "trail-logs"), &iam.RoleArgs{
-		Name: pulumi.String(b.args.Name + "-audit-trail-logs"),
-		AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow", "Principal": service(principals),
-			"Action": "sts:AssumeRole", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID}}})),
-		Description: pulumi.String("CloudTrail delivery of the audit trail to CloudWatch Logs"),
-	}, b.opts(env)...)
+	trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Principal: service(principals),
+		Action: "sts:AssumeRole", Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID}}})
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	streams := env.ARN("logs", env.Region, env.AccountID, "log-group:"+logName+":log-stream:*")
+	logsPolicy, err := kitiam.Document(kitiam.Statement{Effect: "Allow",
+		Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: streams})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	role, err := iam.NewRole(ctx, b.logical(env, "trail-logs"), &iam.RoleArgs{
+		Name:             pulumi.String(b.args.Name + "-audit-trail-logs"),
+		AssumeRolePolicy: pulumi.String(trust),
+		Description:      pulumi.String("CloudTrail delivery of the audit trail to CloudWatch Logs"),
+	}, b.opts(env)...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
 	rp, err := iam.NewRolePolicy(ctx, b.logical(env, "trail-logs"), &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow",
-			"Action": []string{"logs:CreateLogStream", "logs:PutLogEvents"}, "Resource": streams})),
+		Role:   role.ID(),
+		Policy: pulumi.String(logsPolicy),
 	}, b.opts(env)...)
 	if err != nil {
 		return pulumi.StringOutput{}, err

@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -13,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/protection"
 )
@@ -140,16 +140,11 @@ func (b *builder) key(region string) (*kms.Key, error) {
 // are retained on delete anyway.
 func (b *builder) forceDestroy() bool { return !b.args.Protect }
 
-func policyJSON(statements ...map[string]any) string {
-	out, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements}) // plain maps: cannot fail
-	return string(out)
-}
-
 // denyInsecureTransport refuses every request to the bucket that is not over TLS.
-func denyInsecureTransport(env *identity.Env, bucket string) map[string]any {
+func denyInsecureTransport(env *identity.Env, bucket string) kitiam.Statement {
 	arn := env.ARN("s3", "", "", bucket)
-	return map[string]any{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-		"Resource": []string{arn, arn + "/*"}, "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}
+	return kitiam.Statement{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+		Resource: []string{arn, arn + "/*"}, Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}}}
 }
 
 func (b *builder) buckets() error {
@@ -212,8 +207,12 @@ func (b *builder) createBucket(spec config.BucketSpec) error {
 	}, o...); err != nil {
 		return err
 	}
+	tlsOnly, err := kitiam.Document(denyInsecureTransport(env, spec.Name))
+	if err != nil {
+		return err
+	}
 	if _, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(), Policy: pulumi.String(policyJSON(denyInsecureTransport(env, spec.Name))),
+		Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly),
 	}, append(o, pulumi.DependsOn([]pulumi.Resource{pab}))...); err != nil {
 		return err
 	}
@@ -304,11 +303,14 @@ func (b *builder) accessLogs(spec config.BucketSpec, source *s3.BucketV2) error 
 		return err
 	}
 	arn := env.ARN("s3", "", "", name)
-	policy := policyJSON(denyInsecureTransport(env, name), map[string]any{
-		"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": map[string]any{"Service": principal}, "Action": "s3:PutObject",
-		"Resource":  arn + "/*",
-		"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID}},
+	policy, err := kitiam.Document(denyInsecureTransport(env, name), kitiam.Statement{
+		Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: map[string]any{"Service": principal}, Action: "s3:PutObject",
+		Resource:  arn + "/*",
+		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID}},
 	})
+	if err != nil {
+		return err
+	}
 	if _, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{Bucket: logs.ID(), Policy: pulumi.String(policy)},
 		append(o, pulumi.DependsOn([]pulumi.Resource{pab}))...); err != nil {
 		return err
@@ -350,10 +352,14 @@ func (b *builder) replicate(src, srcRegion string, rules []config.ReplicationRul
 		return err
 	}
 	n := b.name + "-replication-" + src
+	trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": principal},
+		Action: "sts:AssumeRole", Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.AccountID}}})
+	if err != nil {
+		return err
+	}
 	role, err := iam.NewRole(ctx, n, &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": principal},
-			"Action": "sts:AssumeRole", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": env.AccountID}}})),
-		Description: pulumi.String("S3 replication of " + src),
+		AssumeRolePolicy: pulumi.String(trust),
+		Description:      pulumi.String("S3 replication of " + src),
 	}, b.opts(srcRegion, false)...)
 	if err != nil {
 		return err
@@ -377,15 +383,15 @@ func (b *builder) replicate(src, srcRegion string, rules []config.ReplicationRul
 	for _, k := range dstKeys {
 		keyArgs = append(keyArgs, k)
 	}
-	policy := pulumi.All(keyArgs...).ApplyT(func(keys []any) string {
-		return policyJSON(
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, "Resource": srcARN},
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
-				"s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"}, "Resource": srcARN + "/*"},
-			map[string]any{"Effect": "Allow", "Action": []string{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
-				"s3:ObjectOwnerOverrideToBucketOwner"}, "Resource": dstARNs},
-			map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": keys[0]},
-			map[string]any{"Effect": "Allow", "Action": []string{"kms:Encrypt", "kms:GenerateDataKey"}, "Resource": keys[1:]},
+	policy := pulumi.All(keyArgs...).ApplyT(func(keys []any) (string, error) {
+		return kitiam.Document(
+			kitiam.Statement{Effect: "Allow", Action: []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, Resource: srcARN},
+			kitiam.Statement{Effect: "Allow", Action: []string{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
+				"s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"}, Resource: srcARN + "/*"},
+			kitiam.Statement{Effect: "Allow", Action: []string{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+				"s3:ObjectOwnerOverrideToBucketOwner"}, Resource: dstARNs},
+			kitiam.Statement{Effect: "Allow", Action: "kms:Decrypt", Resource: keys[0]},
+			kitiam.Statement{Effect: "Allow", Action: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resource: keys[1:]},
 		)
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, n, &iam.RolePolicyArgs{Role: role.Name, Policy: policy}, b.opts(srcRegion, false)...); err != nil {
@@ -518,10 +524,13 @@ func (b *builder) vaults() error {
 	if err != nil {
 		return err
 	}
+	trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": principal}, Action: "sts:AssumeRole"})
+	if err != nil {
+		return err
+	}
 	role, err := iam.NewRole(ctx, b.name+"-aws-backup", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": principal},
-			"Action": "sts:AssumeRole"})),
-		Description: pulumi.String("AWS Backup of the cluster's EBS volumes"),
+		AssumeRolePolicy: pulumi.String(trust),
+		Description:      pulumi.String("AWS Backup of the cluster's EBS volumes"),
 	}, b.opts(home.Region, false)...)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
 )
@@ -89,8 +90,8 @@ func (a Args) Footprints() []footprint.Footprint {
 
 // image is a pinned image through the registries, as the chart's repository and tag.
 func image(reg config.Registries, key string) imageValues {
-	ref := config.ParseImage(reg.Image(pins.Ref(key)))
-	return imageValues{Repository: ref.Repository(), Tag: ref.Tag()}
+	img := release.Image(reg, key)
+	return imageValues{Repository: img.Repository(), Tag: img.Tag()}
 }
 
 // velero installs Velero backing up every namespace's objects to the stack's backup bucket. Volumes
@@ -103,15 +104,18 @@ func (b *builder) velero() error {
 	}
 	ctx, env, t := b.ctx, b.args.Env, b.args.Topology
 	bucketARN := env.ARN("s3", "", "", t.VeleroBucket)
-	policy := policyJSON(
-		map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucketARN,
-			"Condition": map[string]any{"StringLike": map[string]any{"s3:prefix": []string{t.VeleroPrefix, t.VeleroPrefix + "/*"}}}},
-		map[string]any{"Effect": "Allow", "Action": []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}, "Resource": bucketARN + "/" + t.VeleroPrefix + "/*"},
+	policy, err := kitiam.Document(
+		kitiam.Statement{Effect: "Allow", Action: "s3:ListBucket", Resource: bucketARN,
+			Condition: map[string]map[string]any{"StringLike": {"s3:prefix": []string{t.VeleroPrefix, t.VeleroPrefix + "/*"}}}},
+		kitiam.Statement{Effect: "Allow", Action: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+			"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}, Resource: bucketARN + "/" + t.VeleroPrefix + "/*"},
 		// The bucket encrypts with the backup key; Velero may use it only through S3 in this region.
-		map[string]any{"Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": "*",
-			"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "s3." + env.Region + "." + env.DNSSuffix}}},
+		kitiam.Statement{Effect: "Allow", Action: []string{"kms:GenerateDataKey", "kms:Decrypt"}, Resource: "*",
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + env.Region + "." + env.DNSSuffix}}},
 	)
+	if err != nil {
+		return err
+	}
 	opts := []pulumi.ResourceOption{pulumi.Parent(b.c), pulumi.Provider(env.Provider)}
 	role, err := iam.NewRole(ctx, b.name+"-velero", &iam.RoleArgs{
 		AssumeRolePolicy: v.TrustPolicy,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -92,7 +93,7 @@ func build(ctx *pulumi.Context, name string, args Args, d *Database) error {
 		Description:          pulumi.Sprintf("suoke %s data tier: ElastiCache at rest and its secrets", ctx.Stack()),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
-		Tags:                 tags(args, nil),
+		Tags:                 tags.Of(args.Tags, nil),
 	}, parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect))
 	if err != nil {
 		return err
@@ -116,15 +117,4 @@ func build(ctx *pulumi.Context, name string, args Args, d *Database) error {
 		d.Postgres = pg
 	}
 	return nil
-}
-
-func tags(args Args, extra map[string]string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range args.Tags {
-		out[k] = pulumi.String(v)
-	}
-	for k, v := range extra {
-		out[k] = pulumi.String(v)
-	}
-	return out
 }

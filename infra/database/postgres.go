@@ -1,7 +1,6 @@
 package database
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,8 +18,10 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // Requests of the data tier's platform workloads (chart values below; the capacity check sums them).
@@ -69,11 +70,6 @@ const ObjectStoreName = ClusterName + "-backups"
 // irsaAnnotation is the service-account annotation EKS's pod identity webhook reads.
 const irsaAnnotation = "eks.amazonaws.com/role-arn"
 
-// image is a pinned image as the cluster pulls it.
-func image(r config.Registries, key string) config.ImageRef {
-	return config.ParseImage(r.Image(pins.Ref(key)))
-}
-
 func (p Placement) values() pulumi.Map {
 	tols := pulumi.Array{}
 	for _, t := range p.Tolerations {
@@ -110,10 +106,9 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	parent := pulumi.Parent(d)
 
 	// 1. The operator and the Barman Cloud plugin, on the platform pool.
-	opImage := image(pa.Registries, pins.ImageCNPGOperator)
 	opValues := pa.Platform.values()
 	opValues["replicaCount"] = pulumi.Int(operatorReplicas)
-	opValues["image"] = pulumi.Map{"repository": pulumi.String(opImage.Repository()), "tag": pulumi.String(opImage.Tag())}
+	opValues["image"] = release.Image(pa.Registries, pins.ImageCNPGOperator).Joined().Input()
 	opValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
 	opValues["resources"] = operatorResources.values()
 	opValues["monitoring"] = pulumi.Map{"podMonitorEnabled": pulumi.Bool(true)}
@@ -122,11 +117,9 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	if err != nil {
 		return nil, err
 	}
-	plImage := image(pa.Registries, pins.ImageBarmanPlugin)
-	scImage := image(pa.Registries, pins.ImageBarmanSidecar)
 	plValues := pa.Platform.values()
-	plValues["image"] = pulumi.Map{"registry": pulumi.String(plImage.Host), "repository": pulumi.String(plImage.Path), "tag": pulumi.String(plImage.Tag())}
-	plValues["sidecarImage"] = pulumi.Map{"registry": pulumi.String(scImage.Host), "repository": pulumi.String(scImage.Path), "tag": pulumi.String(scImage.Tag())}
+	plValues["image"] = release.Image(pa.Registries, pins.ImageBarmanPlugin).Split().Input()
+	plValues["sidecarImage"] = release.Image(pa.Registries, pins.ImageBarmanSidecar).Split().Input()
 	plValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
 	plValues["resources"] = pluginResources.values()
 	// The plugin must share the operator's namespace (plugin-barman-cloud docs, "Installation"); its
@@ -561,19 +554,6 @@ func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 	pa := args.Postgres
 	env := args.Env
 	roleName := fmt.Sprintf("suoke-%s-postgres-backup", ctx.Stack())
-	subject := fmt.Sprintf("system:serviceaccount:%s:%s", pa.Namespace, ClusterName)
-	trust := pulumi.All(pa.OIDCProviderARN, pa.OIDCIssuerURL).ApplyT(func(v []any) (string, error) {
-		return trustPolicy(v[0].(string), v[1].(string), subject)
-	}).(pulumi.StringOutput)
-	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
-		Name:             pulumi.String(roleName),
-		Description:      pulumi.String("PostgreSQL WAL archive and base backups (Barman Cloud plugin, IRSA)"),
-		AssumeRolePolicy: trust,
-		Tags:             tags(args, nil),
-	}, parent)
-	if err != nil {
-		return nil, nil, "", err
-	}
 	var reads []config.ArchiveTarget
 	for _, rs := range pa.readStores() {
 		reads = append(reads, rs.target)
@@ -582,30 +562,17 @@ func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 	if err != nil {
 		return nil, nil, "", err
 	}
-	rp, err := iam.NewRolePolicy(ctx, name+"-backup-role", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, parent)
+	role, rp, err := kitiam.NewServiceAccountRole(ctx, name+"-backup-role", kitiam.ServiceAccountRoleArgs{
+		Name:            roleName,
+		Description:     "PostgreSQL WAL archive and base backups (Barman Cloud plugin, IRSA)",
+		OIDCProviderARN: pa.OIDCProviderARN, OIDCIssuer: pa.OIDCIssuerURL,
+		Namespace: pa.Namespace, ServiceAccount: ClusterName,
+		Policy: pulumi.String(policy), Tags: tags.Of(args.Tags, nil),
+	}, parent)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	return role, rp, env.ARN("iam", "", env.AccountID, "role/"+roleName), nil
-}
-
-// trustPolicy lets one service account of the cluster assume the role through its OIDC provider.
-func trustPolicy(providerARN, issuerURL, subject string) (string, error) {
-	issuer := strings.TrimPrefix(issuerURL, "https://")
-	b, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect":    "Allow",
-			"Action":    "sts:AssumeRoleWithWebIdentity",
-			"Principal": map[string]any{"Federated": providerARN},
-			// The IRSA audience stays sts.amazonaws.com in China too (DESIGN.md).
-			"Condition": map[string]any{"StringEquals": map[string]any{
-				issuer + ":sub": subject,
-				issuer + ":aud": "sts.amazonaws.com",
-			}},
-		}},
-	})
-	return string(b), err
 }
 
 // archivePolicy grants what barman-cloud needs: list the buckets, write and delete (retention)
@@ -631,20 +598,16 @@ func archivePolicy(partition, account, dnsSuffix string, archive config.ArchiveT
 		viaService = append(viaService, "s3."+t.Region+"."+dnsSuffix)
 		keys = append(keys, arn("kms", t.Region, account, "key/*"))
 	}
-	b, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{
-			map[string]any{"Sid": "List", "Effect": "Allow", "Action": []string{"s3:ListBucket", "s3:GetBucketLocation"}, "Resource": buckets},
-			map[string]any{"Sid": "Read", "Effect": "Allow", "Action": []string{"s3:GetObject"}, "Resource": read},
-			// Delete: the retention policy removes expired backups and WAL of this server only.
-			map[string]any{"Sid": "Write", "Effect": "Allow", "Action": []string{"s3:PutObject", "s3:DeleteObject"},
-				"Resource": arn("s3", "", "", archive.Bucket) + "/" + archive.ServerName + "/*"},
-			map[string]any{"Sid": "BucketKeys", "Effect": "Allow", "Action": []string{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": keys,
-				"Condition": map[string]any{
-					"StringEquals": map[string]any{"kms:ViaService": viaService},
-					"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": contexts},
-				}},
-		},
-	})
-	return string(b), err
+	return kitiam.Document(
+		kitiam.Statement{Sid: "List", Effect: "Allow", Action: []string{"s3:ListBucket", "s3:GetBucketLocation"}, Resource: buckets},
+		kitiam.Statement{Sid: "Read", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: read},
+		// Delete: the retention policy removes expired backups and WAL of this server only.
+		kitiam.Statement{Sid: "Write", Effect: "Allow", Action: []string{"s3:PutObject", "s3:DeleteObject"},
+			Resource: arn("s3", "", "", archive.Bucket) + "/" + archive.ServerName + "/*"},
+		kitiam.Statement{Sid: "BucketKeys", Effect: "Allow", Action: []string{"kms:GenerateDataKey", "kms:Decrypt"}, Resource: keys,
+			Condition: map[string]map[string]any{
+				"StringEquals": {"kms:ViaService": viaService},
+				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": contexts},
+			}},
+	)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // RedisPort is the replication group's port (the network's data security group opens it to the
@@ -106,7 +107,7 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		Name:        pulumi.String(id + "-redis"),
 		Description: pulumi.String("Redis in the data subnets, one per AZ"),
 		SubnetIds:   r.DataSubnetIDs,
-		Tags:        tags(args, nil),
+		Tags:        tags.Of(args.Tags, nil),
 	}, parent)
 	if err != nil {
 		return err
@@ -122,7 +123,7 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		Parameters: elasticache.ParameterGroupParameterArray{
 			elasticache.ParameterGroupParameterArgs{Name: pulumi.String("maxmemory-policy"), Value: pulumi.String(r.Settings.MaxmemoryPolicy)},
 		},
-		Tags: tags(args, nil),
+		Tags: tags.Of(args.Tags, nil),
 	}, parent)
 	if err != nil {
 		return err
@@ -152,7 +153,7 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		MaintenanceWindow:        pulumi.String(r.Settings.MaintenanceWindow),
 		FinalSnapshotIdentifier:  finalSnapshotName(id, key.KeyId),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		Tags:                     tags(args, nil),
+		Tags:                     tags.Of(args.Tags, nil),
 	}
 	var azs pulumi.StringArray
 	for i := 0; i < r.Nodes; i++ {
@@ -236,7 +237,7 @@ func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 			Type:      pulumi.String("password"),
 			Passwords: pulumi.StringArray{off.Value},
 		},
-		Tags: tags(args, nil),
+		Tags: tags.Of(args.Tags, nil),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -253,7 +254,7 @@ func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 			Engine:             pulumi.String(engine),
 			AccessString:       pulumi.String(redisAccessString(svc)),
 			AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("iam")},
-			Tags:               tags(args, map[string]string{"suoke.life/service": svc}),
+			Tags:               tags.Of(args.Tags, map[string]string{"suoke.life/service": svc}),
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -265,6 +266,6 @@ func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		UserGroupId: pulumi.String(id + "-redis"),
 		Engine:      pulumi.String(engine),
 		UserIds:     ids,
-		Tags:        tags(args, nil),
+		Tags:        tags.Of(args.Tags, nil),
 	}, parent)
 }

@@ -1,9 +1,10 @@
-// Package monitoring builds the platform's observability: kube-prometheus-stack with our alert rules
-// (P0–P3), SLO burn-rate alerts and dashboards; the Alertmanager routes of the alerting plan; logs
-// (Fluent Bit into an Amazon OpenSearch Service domain) and traces (OpenTelemetry Collector into
-// Grafana Tempo on S3). Rules, SLOs, routes and dashboards are data built in Go and tested without
-// Pulumi (rulefmt, promtool, Alertmanager's parser, PromQL's parser); this file and monitoring.go
-// are the Pulumi component around them.
+// Package monitoring composes the platform's observability as one component (suoke:monitoring:
+// Monitoring) from its parts, one package each: metrics (kube-prometheus-stack, our P0–P3 alert
+// rules and SLO burn-rate rules, ServiceMonitors, the CloudWatch exporter), alerting (the alerting
+// plan's Alertmanager routes), dashboards (Grafana), logs (Fluent Bit into an Amazon OpenSearch
+// Service domain and an archive bucket) and traces (OpenTelemetry Collector into Grafana Tempo on
+// S3). This package holds the component's Args, the monitoring key, and the order of the parts;
+// scope and pod hold what the parts share.
 package monitoring
 
 import (
@@ -19,6 +20,8 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/pod"
 )
 
 // Args configures the monitoring component. The composition fills it from the validated config and
@@ -144,19 +147,19 @@ func isNil(v any) bool {
 var eventRuleName = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,64}$`)
 
 // findingRules flattens FindingRules, by region and then by the audit component's order.
-func (a Args) findingRules() []FindingRule {
-	var out []FindingRule
+func (a Args) findingRules() []metrics.FindingRule {
+	var out []metrics.FindingRule
 	for _, region := range slices.Sorted(maps.Keys(a.FindingRules)) {
 		for _, name := range a.FindingRules[region] {
-			out = append(out, FindingRule{Region: region, Name: name})
+			out = append(out, metrics.FindingRule{Region: region, Name: name})
 		}
 	}
 	return out
 }
 
 // params are the rule generator's inputs.
-func (a Args) params() Params {
-	p := NewParams(a.Services, a.NodePools, a.AZs, a.TierLabel, a.Monitoring, a.RPO)
+func (a Args) params() metrics.Params {
+	p := metrics.NewParams(a.Services, a.NodePools, a.AZs, a.TierLabel, a.Monitoring, a.RPO)
 	p.FindingRules = a.findingRules()
 	if a.DatabaseInstances > 0 {
 		p.DatabaseInstances = a.DatabaseInstances
@@ -165,6 +168,6 @@ func (a Args) params() Params {
 }
 
 // scheduling places pods on the monitoring pool.
-func (a Args) scheduling() Scheduling {
-	return Scheduling{Key: a.TierLabel, Pool: string(config.TierMonitoring)}
+func (a Args) scheduling() pod.Scheduling {
+	return pod.Scheduling{Key: a.TierLabel, Pool: string(config.TierMonitoring)}
 }

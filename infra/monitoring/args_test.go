@@ -25,3 +25,18 @@ func TestArgsValidate(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+// TestFindingRuleNamesAreValidated: a rule name EventBridge would refuse names its region and index.
+func TestFindingRuleNamesAreValidated(t *testing.T) {
+	a := Args{FindingRules: map[string][]string{"cn-north-1": {"ok-name", "bad name"}}}
+	errs := a.Validate(field.NewPath("monitoring"))
+	var found bool
+	for _, e := range errs {
+		if e.Field == "monitoring.findingRules[cn-north-1][1]" {
+			found = true
+			assert.Equal(t, "bad name", e.BadValue)
+		}
+		assert.NotContains(t, e.Field, "findingRules[cn-north-1][0]")
+	}
+	assert.True(t, found, "%v", errs)
+}

@@ -16,6 +16,9 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/monitoring"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/alerting"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/logs"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -126,11 +129,11 @@ func TestStackValues(t *testing.T) {
 	assert.Equal(t, "monitoring", dig(prom, "nodeSelector", "suoke.life/tier"))
 	am := dig(v, "alertmanager", "alertmanagerSpec").(map[string]any)
 	assert.EqualValues(t, 2, am["replicas"])
-	assert.Equal(t, monitoring.AlertmanagerSecret, am["configSecret"])
+	assert.Equal(t, alerting.AlertmanagerSecret, am["configSecret"])
 	for _, off := range []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"} {
 		assert.Equal(t, false, dig(v, off, "enabled"), off)
 	}
-	assert.Equal(t, monitoring.GrafanaAdminSecret, dig(v, "grafana", "admin", "existingSecret"))
+	assert.Equal(t, metrics.GrafanaAdminSecret, dig(v, "grafana", "admin", "existingSecret"))
 	assert.Equal(t, false, dig(v, "crds", "enabled"), "the cluster component installs the CRDs")
 	// China: every chart and image from the mirror, nothing from an upstream host.
 	b, _ := json.Marshal(v)
@@ -197,7 +200,7 @@ func TestOpenSearchDomain(t *testing.T) {
 		assert.NotEmpty(t, dig(d.Inputs, "encryptAtRest", "kmsKeyId"))
 		assert.Equal(t, true, dig(d.Inputs, "nodeToNodeEncryption", "enabled"))
 		assert.Equal(t, true, dig(d.Inputs, "domainEndpointOptions", "enforceHttps"))
-		assert.Equal(t, monitoring.OpenSearchTLSPolicy, dig(d.Inputs, "domainEndpointOptions", "tlsSecurityPolicy"))
+		assert.Equal(t, logs.OpenSearchTLSPolicy, dig(d.Inputs, "domainEndpointOptions", "tlsSecurityPolicy"))
 		assert.Equal(t, true, dig(d.Inputs, "advancedSecurityOptions", "enabled"))
 		assert.Equal(t, true, dig(d.Inputs, "clusterConfig", "zoneAwarenessEnabled"))
 		assert.EqualValues(t, 3, dig(d.Inputs, "clusterConfig", "zoneAwarenessConfig", "availabilityZoneCount"))

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -13,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // Network is the VPC component; its outputs are what the cluster and data tiers take.
@@ -119,17 +120,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	})
 }
 
-func tags(args Args, extra map[string]string) pulumi.StringMap {
-	out := pulumi.StringMap{}
-	for k, v := range args.Tags {
-		out[k] = pulumi.String(v)
-	}
-	for k, v := range extra {
-		out[k] = pulumi.String(v)
-	}
-	return out
-}
-
 func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 	parent := pulumi.Parent(n)
 	layout, err := Layout(args.CIDR, args.AZs)
@@ -141,7 +131,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 		CidrBlock:          pulumi.String(args.CIDR),
 		EnableDnsHostnames: pulumi.Bool(true), // required for private endpoint DNS and EKS
 		EnableDnsSupport:   pulumi.Bool(true),
-		Tags:               tags(args, map[string]string{"Name": name}),
+		Tags:               tags.Of(args.Tags, map[string]string{"Name": name}),
 	}, parent)
 	if err != nil {
 		return err
@@ -151,14 +141,14 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 	// The default security group is taken over with no rules, so nothing can use it by accident.
 	if _, err := ec2.NewDefaultSecurityGroup(ctx, name+"-default-sg", &ec2.DefaultSecurityGroupArgs{
 		VpcId: v.ID(),
-		Tags:  tags(args, map[string]string{"Name": name + "-default-closed"}),
+		Tags:  tags.Of(args.Tags, map[string]string{"Name": name + "-default-closed"}),
 	}, parent); err != nil {
 		return err
 	}
 
 	igw, err := ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{
 		VpcId: v.ID(),
-		Tags:  tags(args, map[string]string{"Name": name}),
+		Tags:  tags.Of(args.Tags, map[string]string{"Name": name}),
 	}, parent)
 	if err != nil {
 		return err
@@ -179,7 +169,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 			AvailabilityZone: pulumi.String(s.AZ),
 			// Public subnets hold only load balancers and NAT: no instance gets a public IP by default.
 			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                tags(args, t),
+			Tags:                tags.Of(args.Tags, t),
 		}, parent)
 		if err != nil {
 			return err
@@ -192,7 +182,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 
 	// Public: one route table, default route to the internet gateway.
 	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
-		VpcId: v.ID(), Tags: tags(args, map[string]string{"Name": name + "-public", "suoke.life/subnet-role": string(RolePublic)}),
+		VpcId: v.ID(), Tags: tags.Of(args.Tags, map[string]string{"Name": name + "-public", "suoke.life/subnet-role": string(RolePublic)}),
 	}, parent)
 	if err != nil {
 		return err
@@ -220,14 +210,14 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 	for i := 0; i < natCount; i++ {
 		az := args.AZs[i]
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%s", name, az), &ec2.EipArgs{
-			Domain: pulumi.String("vpc"), Tags: tags(args, map[string]string{"Name": fmt.Sprintf("%s-nat-%s", name, az)}),
+			Domain: pulumi.String("vpc"), Tags: tags.Of(args.Tags, map[string]string{"Name": fmt.Sprintf("%s-nat-%s", name, az)}),
 		}, parent)
 		if err != nil {
 			return err
 		}
 		nats[i], err = ec2.NewNatGateway(ctx, fmt.Sprintf("%s-nat-%s", name, az), &ec2.NatGatewayArgs{
 			AllocationId: eip.ID(), SubnetId: subnets[RolePublic][i].ID(),
-			Tags: tags(args, map[string]string{"Name": fmt.Sprintf("%s-nat-%s", name, az)}),
+			Tags: tags.Of(args.Tags, map[string]string{"Name": fmt.Sprintf("%s-nat-%s", name, az)}),
 		}, pulumi.Parent(n), pulumi.DependsOn([]pulumi.Resource{igw}))
 		if err != nil {
 			return err
@@ -238,7 +228,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 	var privateRTs pulumi.StringArray
 	for i, az := range args.AZs {
 		rt, err := ec2.NewRouteTable(ctx, fmt.Sprintf("%s-private-%s", name, az), &ec2.RouteTableArgs{
-			VpcId: v.ID(), Tags: tags(args, map[string]string{"Name": fmt.Sprintf("%s-private-%s", name, az), "suoke.life/subnet-role": string(RolePrivate)}),
+			VpcId: v.ID(), Tags: tags.Of(args.Tags, map[string]string{"Name": fmt.Sprintf("%s-private-%s", name, az), "suoke.life/subnet-role": string(RolePrivate)}),
 		}, parent)
 		if err != nil {
 			return err
@@ -258,7 +248,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 
 	// Data: one route table with the local route only; nothing in it reaches the internet.
 	dataRT, err := ec2.NewRouteTable(ctx, name+"-data", &ec2.RouteTableArgs{
-		VpcId: v.ID(), Tags: tags(args, map[string]string{"Name": name + "-data", "suoke.life/subnet-role": string(RoleData)}),
+		VpcId: v.ID(), Tags: tags.Of(args.Tags, map[string]string{"Name": name + "-data", "suoke.life/subnet-role": string(RoleData)}),
 	}, parent)
 	if err != nil {
 		return err
@@ -288,7 +278,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId: v.ID(), ServiceName: pulumi.String(s3Name),
 		VpcEndpointType: pulumi.String("Gateway"), RouteTableIds: privateRTs,
-		Tags: tags(args, map[string]string{"Name": name + "-s3"}),
+		Tags: tags.Of(args.Tags, map[string]string{"Name": name + "-s3"}),
 	}, parent); err != nil {
 		return err
 	}
@@ -301,7 +291,7 @@ func build(ctx *pulumi.Context, name string, args Args, n *Network) error {
 			VpcId: v.ID(), ServiceName: pulumi.String(serviceName),
 			VpcEndpointType: pulumi.String("Interface"), PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds: n.PrivateSubnetIDs, SecurityGroupIds: pulumi.StringArray{groups[SGEndpoints].ID()},
-			Tags: tags(args, map[string]string{"Name": name + "-" + svc}),
+			Tags: tags.Of(args.Tags, map[string]string{"Name": name + "-" + svc}),
 		}, parent); err != nil {
 			return err
 		}
@@ -337,7 +327,7 @@ func securityGroups(ctx *pulumi.Context, name string, args Args, v *ec2.Vpc, par
 			VpcId:       v.ID(),
 			Name:        pulumi.String(name + "-" + role),
 			Description: pulumi.String(descriptions[role]),
-			Tags:        tags(args, map[string]string{"Name": name + "-" + role, "suoke.life/sg-role": role}),
+			Tags:        tags.Of(args.Tags, map[string]string{"Name": name + "-" + role, "suoke.life/sg-role": role}),
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -378,7 +368,7 @@ func flowLogs(ctx *pulumi.Context, name string, args Args, v *ec2.Vpc, parent pu
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/suoke/" + ctx.Stack() + "/vpc-flow-logs"),
 		RetentionInDays: pulumi.Int(args.FlowLogRetentionDays),
-		Tags:            tags(args, nil),
+		Tags:            tags.Of(args.Tags, nil),
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err
@@ -387,30 +377,26 @@ func flowLogs(ctx *pulumi.Context, name string, args Args, v *ec2.Vpc, parent pu
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	trust, _ := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": principal},
-			// Confused-deputy guard: only flow logs of this account may assume the role.
-			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": args.Env.AccountID}},
-		}},
+	trust, err := kitiam.Document(kitiam.Statement{
+		Effect: "Allow", Action: "sts:AssumeRole", Principal: map[string]any{"Service": principal},
+		// Confused-deputy guard: only flow logs of this account may assume the role.
+		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": args.Env.AccountID}},
 	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(string(trust)), Tags: tags(args, nil),
+		AssumeRolePolicy: pulumi.String(trust), Tags: tags.Of(args.Tags, nil),
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	policy := group.Arn.ApplyT(func(arn string) (string, error) {
-		b, err := json.Marshal(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect":   "Allow",
-				"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				"Resource": []string{arn, arn + ":*"},
-			}},
+		return kitiam.Document(kitiam.Statement{
+			Effect:   "Allow",
+			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			Resource: []string{arn, arn + ":*"},
 		})
-		return string(b), err
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs", &iam.RolePolicyArgs{Role: role.Name, Policy: policy}, parent); err != nil {
 		return pulumi.StringOutput{}, err
@@ -418,7 +404,7 @@ func flowLogs(ctx *pulumi.Context, name string, args Args, v *ec2.Vpc, parent pu
 	if _, err := ec2.NewFlowLog(ctx, name+"-flow-logs", &ec2.FlowLogArgs{
 		VpcId: v.ID(), TrafficType: pulumi.String("ALL"), LogDestinationType: pulumi.String("cloud-watch-logs"),
 		LogDestination: group.Arn, IamRoleArn: role.Arn, MaxAggregationInterval: pulumi.Int(60),
-		Tags: tags(args, map[string]string{"Name": name}),
+		Tags: tags.Of(args.Tags, map[string]string{"Name": name}),
 	}, parent); err != nil {
 		return pulumi.StringOutput{}, err
 	}

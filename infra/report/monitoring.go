@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/suoke-life/suoke-platform/infra/monitoring"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/alerting"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/dashboards"
+	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 	"github.com/suoke-life/suoke-platform/infra/policy"
 )
@@ -16,15 +18,15 @@ import (
 // budgets, the routes, the dashboards, and the log and trace pipelines. Alerts and dashboards are read
 // from the recorded objects; SLO budgets and routes from the config the run used.
 type MonitoringSummary struct {
-	AlertsBySeverity map[string]int            `json:"alertsBySeverity"`
-	Alerts           []monitoring.AlertSummary `json:"alerts"`
-	AlertRules       int                       `json:"alertRules"`
-	RecordingRules   int                       `json:"recordingRules"`
-	SLOs             []SLOLine                 `json:"slos"`
-	Routes           []RouteLine               `json:"routes"`
-	Dashboards       []string                  `json:"dashboards"`
-	Logs             *LogPipeline              `json:"logs,omitempty"`
-	Traces           *TracePipeline            `json:"traces,omitempty"`
+	AlertsBySeverity map[string]int         `json:"alertsBySeverity"`
+	Alerts           []metrics.AlertSummary `json:"alerts"`
+	AlertRules       int                    `json:"alertRules"`
+	RecordingRules   int                    `json:"recordingRules"`
+	SLOs             []SLOLine              `json:"slos"`
+	Routes           []RouteLine            `json:"routes"`
+	Dashboards       []string               `json:"dashboards"`
+	Logs             *LogPipeline           `json:"logs,omitempty"`
+	Traces           *TracePipeline         `json:"traces,omitempty"`
 }
 
 // SLOLine is one objective with its monthly error budget.
@@ -74,7 +76,7 @@ const (
 // MonitoringOf reads the monitoring summary of a graph; nil when the graph has no monitoring.
 func MonitoringOf(g *plan.Graph) *MonitoringSummary {
 	s := &MonitoringSummary{AlertsBySeverity: map[string]int{}}
-	var objs []monitoring.RuleObject
+	var objs []metrics.RuleObject
 	found := false
 	for i := range g.Resources {
 		r := &g.Resources[i]
@@ -86,7 +88,7 @@ func MonitoringOf(g *plan.Graph) *MonitoringSummary {
 				Groups json.RawMessage `json:"groups"`
 			}
 			_ = json.Unmarshal(raw, &spec)
-			o := monitoring.RuleObject{Name: r.Name}
+			o := metrics.RuleObject{Name: r.Name}
 			_ = json.Unmarshal(spec.Groups, &o.Groups)
 			objs = append(objs, o)
 		case typeConfigMap:
@@ -101,7 +103,7 @@ func MonitoringOf(g *plan.Graph) *MonitoringSummary {
 		return nil
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Name < objs[j].Name })
-	s.Alerts, s.RecordingRules = monitoring.Summarize(objs)
+	s.Alerts, s.RecordingRules = metrics.Summarize(objs)
 	for _, a := range s.Alerts {
 		s.AlertsBySeverity[a.Severity]++
 		s.AlertRules += a.Rules
@@ -110,25 +112,25 @@ func MonitoringOf(g *plan.Graph) *MonitoringSummary {
 
 	if cfg := g.Config; cfg != nil {
 		m := cfg.Monitoring
-		p := monitoring.NewParams(cfg.Services, cfg.NodePools, cfg.AvailabilityZones, "", m, 0)
-		for _, slo := range monitoring.SLOs(p) {
+		p := metrics.NewParams(cfg.Services, cfg.NodePools, cfg.AvailabilityZones, "", m, 0)
+		for _, slo := range metrics.SLOs(p) {
 			s.SLOs = append(s.SLOs, SLOLine{Service: slo.Service, Class: slo.Class, Kind: string(slo.Kind), Objective: slo.Objective,
 				BudgetMinutes: slo.BudgetTime().Minutes()})
 		}
-		targets := map[monitoring.ReceiverGroup]string{
-			monitoring.ReceiverOnCall: monitoring.ReceiverSummary(m.Receivers.OnCall),
-			monitoring.ReceiverTeam:   monitoring.ReceiverSummary(m.Receivers.Team),
-			monitoring.ReceiverTicket: monitoring.ReceiverSummary(m.Receivers.Ticket),
+		targets := map[alerting.ReceiverGroup]string{
+			alerting.ReceiverOnCall: alerting.ReceiverSummary(m.Receivers.OnCall),
+			alerting.ReceiverTeam:   alerting.ReceiverSummary(m.Receivers.Team),
+			alerting.ReceiverTicket: alerting.ReceiverSummary(m.Receivers.Ticket),
 		}
-		for _, rt := range monitoring.Routes() {
+		for _, rt := range alerting.Routes() {
 			l := RouteLine{Matcher: rt.Matcher, Receiver: string(rt.Receiver), Targets: targets[rt.Receiver]}
 			if rt.Repeat > 0 {
-				l.Repeat = monitoring.PromDuration(rt.Repeat)
+				l.Repeat = alerting.PromDuration(rt.Repeat)
 			}
 			switch {
-			case rt.Receiver == monitoring.ReceiverDeadMansSwitch && m.DeadMansSwitchURL != "":
+			case rt.Receiver == alerting.ReceiverDeadMansSwitch && m.DeadMansSwitchURL != "":
 				l.Targets = "1 webhook outside the cluster"
-			case rt.Receiver == monitoring.ReceiverDeadMansSwitch:
+			case rt.Receiver == alerting.ReceiverDeadMansSwitch:
 				l.Targets = "none: nobody notices if the monitoring dies"
 			case l.Targets == "":
 				l.Targets = "dropped"
@@ -156,7 +158,7 @@ func MonitoringOf(g *plan.Graph) *MonitoringSummary {
 func dashboardLabelled(r *plan.Resource) bool {
 	md, _ := r.Inputs["metadata"].(map[string]any)
 	labels, _ := md["labels"].(map[string]any)
-	return labels[monitoring.DashboardLabel] == "1"
+	return labels[dashboards.Label] == "1"
 }
 
 func dashboardTitle(r *plan.Resource) string {

@@ -7,7 +7,6 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
@@ -17,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -91,17 +91,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			principals = append(principals, p)
 		}
 	}
-	trust, _ := json.Marshal(map[string]any{ // maps and slices of strings: Marshal cannot fail
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect": "Allow", "Principal": map[string]any{"Service": principals}, "Action": "sts:AssumeRole",
-		}},
-	})
+	trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": principals}, Action: "sts:AssumeRole"})
+	if err != nil {
+		return nil, err
+	}
 	// The instance's own role only lets SSM manage it. CI jobs on it assume the deploy, preview and
 	// drift roles through GitHub's OIDC token, never through this role.
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(args.Name + "-runner"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: pulumi.String(trust),
 		Description:      pulumi.String("Runner host of " + args.Name + ": SSM management only"),
 	}, parent)
 	if err != nil {
