@@ -20,6 +20,14 @@ const (
 	srcCNKarpenter  = "S1 https://github.com/aws/karpenter-provider-aws/blob/655d4733d635e2b633333373c969b1327deb7a81/pkg/providers/pricing/zz_generated.pricing_aws_cn.go (China Price List API, Linux shared on-demand, cn-north-1)"
 	dateCNKarpenter = "2024-11-06"
 
+	// S1's earlier generation of the same file (2023-09-18, cn-north-1), read 2026-12-03 for the six
+	// catalog types the facts do not list. Where both generations price a type the facts list, the
+	// figures agree (c6i, m6i, r6i, c6g, m6g, r6g.xlarge), so these are taken as the same list prices.
+	// Without them the Beijing instance picker would weigh S1 figures against estimates 18-33% low and
+	// choose the estimated type (r6i.2xlarge at 3.58 over m6i.2xlarge at 4.05; S1 has it at 4.87).
+	srcCNKarpenter2023  = "S1 https://github.com/aws/karpenter-provider-aws/blob/0ef00abbe798992cc74883469c3ce77e7dabb4e2/pkg/providers/pricing/zz_generated.pricing_aws_cn.go (China Price List API, Linux shared on-demand, cn-north-1; 2023-09-18 generation, not in the compiled facts)"
+	dateCNKarpenter2023 = "2023-09-18"
+
 	// S2: an AWS support answer quoting amazonaws.cn/en/privatelink/pricing, per region. Confidence:
 	// medium, as it is old: whether China followed the global PrivateLink changes after 2021 was not
 	// found. Still a China figure per region, where the estimate is a conversion.
@@ -58,7 +66,7 @@ type publishedPrice struct {
 // instances, the EKS extended-support add-on, Transit Gateway, data transfer out); those meters are
 // not in the catalog, so they have no row.
 var publishedChinaPrices = []publishedPrice{
-	// cn-north-1 EC2, S1. No source gave a cn-northwest-1 instance price.
+	// cn-north-1 EC2, S1: every type of the catalog. No source gave a cn-northwest-1 instance price.
 	{"cn-north-1", PriceEC2Prefix + "c6i.large", 0.73937, PerHour, srcCNKarpenter, dateCNKarpenter},
 	{"cn-north-1", PriceEC2Prefix + "c6i.xlarge", 1.47874, PerHour, srcCNKarpenter, dateCNKarpenter},
 	{"cn-north-1", PriceEC2Prefix + "c6i.2xlarge", 2.95747, PerHour, srcCNKarpenter, dateCNKarpenter},
@@ -73,6 +81,12 @@ var publishedChinaPrices = []publishedPrice{
 	{"cn-north-1", PriceEC2Prefix + "m6g.large", 0.8037, PerHour, srcCNKarpenter, dateCNKarpenter},
 	{"cn-north-1", PriceEC2Prefix + "m6g.xlarge", 1.6074, PerHour, srcCNKarpenter, dateCNKarpenter},
 	{"cn-north-1", PriceEC2Prefix + "m6g.2xlarge", 3.2149, PerHour, srcCNKarpenter, dateCNKarpenter},
+	{"cn-north-1", PriceEC2Prefix + "t3.large", 0.5258, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
+	{"cn-north-1", PriceEC2Prefix + "t3.xlarge", 1.0515, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
+	{"cn-north-1", PriceEC2Prefix + "c6i.4xlarge", 5.91494, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
+	{"cn-north-1", PriceEC2Prefix + "m6i.4xlarge", 8.10566, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
+	{"cn-north-1", PriceEC2Prefix + "r6i.large", 1.21859, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
+	{"cn-north-1", PriceEC2Prefix + "r6i.2xlarge", 4.87435, PerHour, srcCNKarpenter2023, dateCNKarpenter2023},
 
 	// EBS gp3 storage, S3: cn-northwest-1 only.
 	{"cn-northwest-1", PriceEBSPrefix + "gp3", 0.5312, PerGBMonth, srcCNGP3, dateCNGP3},

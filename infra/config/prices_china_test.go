@@ -51,6 +51,13 @@ func TestCatalogUsesPublishedChinaPrices(t *testing.T) {
 	p, _ := bj.Lookup(PriceEC2Prefix + "m6i.2xlarge")
 	assert.Equal(t, 4.05283, p.Amount)
 	assert.False(t, p.Estimate)
+	// Beijing's instance types are all priced from S1, so the picker never weighs a published figure
+	// against an estimate.
+	bjTypes, _ := CatalogFor("cn-north-1")
+	for _, n := range bjTypes.EC2Names() {
+		p, _ := bj.Lookup(PriceEC2Prefix + n)
+		assert.False(t, p.Estimate, "cn-north-1 %s", n)
+	}
 	nx, _ := PricesFor("cn-northwest-1")
 	p, _ = nx.Lookup(PriceEKSCluster)
 	assert.Equal(t, 0.60, p.Amount)
@@ -99,7 +106,7 @@ func TestRefreshedBeatsPublished(t *testing.T) {
 	p, _ = c.Lookup(PriceEC2Prefix + "m6i.xlarge")
 	assert.Equal(t, 2.02642, p.Amount, "published figures the refresh did not read stay")
 	assert.False(t, p.Estimate)
-	p, _ = c.Lookup(PriceEC2Prefix + "m6i.4xlarge")
+	p, _ = c.Lookup(PriceNATHour)
 	assert.True(t, p.Estimate, "neither published nor refreshed: still an estimate")
 }
 
