@@ -1,6 +1,6 @@
 // Command prices refreshes a region's price catalog from the AWS Price List API, so that the cost
 // estimate (infra/cost) prices with read figures instead of the built-in ones (which, in the China
-// regions, are estimates).
+// regions, are published list prices where a source gave one, estimates otherwise).
 //
 //	go run ./cmd/prices -region cn-northwest-1            # writes infra/config/pricedata/cn-northwest-1.json
 //	go run ./cmd/prices -region us-east-1 -dry-run        # prints what it would write

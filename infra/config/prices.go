@@ -18,12 +18,15 @@ import (
 //   - Global regions (USD): the AWS pricing pages named per entry, us-east-1 on-demand list prices,
 //     which us-west-2 shares for every meter here. The figures are as recorded on globalPriceDate; the
 //     pages could not be re-read when this table was last edited (2026-11-25).
-//   - China regions (CNY): NOT read from the amazonaws.cn price pages (out of reach on 2026-11-25; the
-//     search for published Ningxia/Beijing figures found none). Each is an explicit estimate: the USD
-//     list price × chinaEstimateFactor, marked Estimate so that every figure built on it says so.
-//   - `go run ./cmd/prices -region R` (the AWS Price List API, with credentials) writes
-//     pricedata/<region>.json; its entries replace the table's, with the API as source and the day
-//     they were read, and are not estimates.
+//   - China regions (CNY), in this order of precedence:
+//     1. `go run ./cmd/prices -region R` (the AWS Price List API, with credentials) writes
+//     pricedata/<region>.json; its entries replace any other figure, with the API as source and the
+//     day they were read.
+//     2. Published China list prices (prices_china.go): figures a source gives for that region and
+//     meter, each with its source and the source's date.
+//     3. Otherwise an explicit estimate: the USD list price × chinaEstimateFactor, marked Estimate so
+//     that every figure built on it says so (the amazonaws.cn price pages were out of reach).
+//   - In the global regions, pricedata/<region>.json replaces the USD table the same way.
 
 // PriceUnit is what one unit of a price buys.
 type PriceUnit string
@@ -48,9 +51,11 @@ type Price struct {
 	Currency string    `json:"currency"`
 	Unit     PriceUnit `json:"unit"`
 	Source   string    `json:"source"`
-	// Date is when the figure was read from its source.
+	// Date is when the figure was read from its source, or, for a published China figure, the date
+	// its source carries.
 	Date string `json:"date"`
-	// Estimate marks a figure derived rather than read (the China regions until refreshed).
+	// Estimate marks a figure derived rather than read (China meters without a published or
+	// refreshed figure).
 	Estimate bool `json:"estimate,omitempty"`
 }
 
@@ -208,6 +213,18 @@ func PricesFor(region string) (PriceCatalog, bool) {
 	if !ok {
 		return PriceCatalog{}, false
 	}
+	refreshed, err := LoadRefreshed(region)
+	if err != nil {
+		return PriceCatalog{}, false
+	}
+	c := buildCatalog(r, refreshed)
+	catalogs.Store(region, c)
+	return c, true
+}
+
+// buildCatalog lays a region's prices on top of each other, the stronger last: the USD table (as an
+// estimate in China), the published China figures, then what the Price List API refresh read.
+func buildCatalog(r Region, refreshed []Price) PriceCatalog {
 	c := PriceCatalog{Region: r, prices: map[string]Price{}}
 	for key, lp := range globalPrices {
 		p := Price{Key: key, Amount: lp.usd, Currency: r.Currency, Unit: lp.unit, Source: lp.source, Date: globalPriceDate}
@@ -221,15 +238,13 @@ func PricesFor(region string) (PriceCatalog, bool) {
 		}
 		c.prices[key] = p
 	}
-	refreshed, err := LoadRefreshed(region)
-	if err != nil {
-		return PriceCatalog{}, false
+	for _, p := range publishedFor(r) {
+		c.prices[p.Key] = p
 	}
 	for _, p := range refreshed {
 		c.prices[p.Key] = p
 	}
-	catalogs.Store(region, c)
-	return c, true
+	return c
 }
 
 // LoadRefreshed reads the prices cmd/prices wrote for a region (none if it has not run for it).
@@ -326,11 +341,20 @@ func PriceSource(region string) string {
 		}
 		sources[p.Date]++
 	}
-	if c.Region.China() && estimates > 0 {
-		return fmt.Sprintf("%d of %d prices are estimates: USD list price × %.1f (China price pages not read; refresh with go run ./cmd/prices -region %s)",
-			estimates, len(c.prices), chinaEstimateFactor, region)
-	}
 	dates := sortedKeys(sources)
 	sort.Strings(dates)
-	return fmt.Sprintf("AWS on-demand list prices, us-east-1 figures, recorded %s", strings.Join(dates, ", "))
+	if !c.Region.China() {
+		return fmt.Sprintf("AWS on-demand list prices, us-east-1 figures, recorded %s", strings.Join(dates, ", "))
+	}
+	read := fmt.Sprintf("%d of %d prices are China list prices (published or read from the Price List API; sources dated %s)",
+		len(c.prices)-estimates, len(c.prices), strings.Join(dates, ", "))
+	if estimates == 0 {
+		return read
+	}
+	est := fmt.Sprintf("%d of %d prices are estimates: USD list price × %.1f (no China figure found; refresh with go run ./cmd/prices -region %s)",
+		estimates, len(c.prices), chinaEstimateFactor, region)
+	if len(dates) == 0 {
+		return est
+	}
+	return est + "; " + read
 }

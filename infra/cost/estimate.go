@@ -25,7 +25,8 @@ type Item struct {
 	Price    float64 `json:"unitPrice"`
 	Monthly  float64 `json:"monthly"`
 	Detail   string  `json:"detail"`
-	// Estimate marks a figure built on an estimated price (the China regions until refreshed).
+	// Estimate marks a figure built on an estimated price (a China meter without a published or
+	// refreshed figure).
 	Estimate bool `json:"estimate,omitempty"`
 }
 

@@ -195,17 +195,27 @@ func TestUnknownTypeAndUnknownInputsAreReported(t *testing.T) {
 }
 
 func TestCurrencyFollowsThePartition(t *testing.T) {
-	china := Estimate(platformGraph(4), params(t, "cn-northwest-1"))
+	cp := params(t, "cn-northwest-1")
+	china := Estimate(platformGraph(4), cp)
 	global := Estimate(platformGraph(4), params(t, "us-east-1"))
 	assert.Equal(t, "CNY", china.Currency)
 	assert.Equal(t, "USD", global.Currency)
-	assert.True(t, china.IsEstimate(), "China prices are estimates until refreshed")
+	assert.True(t, china.IsEstimate(), "China prices without a published or refreshed figure are estimates")
 	assert.Contains(t, china.Estimates, "agents")
 	assert.False(t, global.IsEstimate())
 	assert.Contains(t, china.PriceSource, "estimate")
+	// An item is an estimate exactly when its price is: published China figures (gp3 and EKS in
+	// Ningxia) are not.
+	published := 0
 	for _, it := range china.Items {
-		assert.True(t, it.Estimate, it.Meter)
+		pr, ok := cp.Prices.Lookup(it.Meter)
+		require.True(t, ok, it.Meter)
+		assert.Equal(t, pr.Estimate, it.Estimate, it.Meter)
+		if !pr.Estimate {
+			published++
+		}
 	}
+	assert.Positive(t, published, "some China items rest on published prices")
 	assert.Equal(t, "CNY", china.Output()["currency"])
 	assert.Equal(t, true, china.Output()["estimate"])
 }
