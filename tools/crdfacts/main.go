@@ -70,7 +70,6 @@ var sources = []source{
 	// cert-manager v1.21.1 is both the chart (pins.ReleaseCertManager) and the Go module in go.mod.
 	{module: "github.com/cert-manager/cert-manager", ref: "v1.21.1", path: "deploy/crds/cert-manager.io_certificates.yaml", pin: "pins.ReleaseCertManager v1.21.1", kinds: []string{"Certificate"}},
 	{module: "github.com/cert-manager/cert-manager", ref: "v1.21.1", path: "deploy/crds/cert-manager.io_clusterissuers.yaml", pin: "pins.ReleaseCertManager v1.21.1", kinds: []string{"ClusterIssuer"}},
-	{module: "github.com/cert-manager/cert-manager", ref: "v1.21.1", path: "deploy/crds/cert-manager.io_issuers.yaml", pin: "pins.ReleaseCertManager v1.21.1", kinds: []string{"Issuer"}},
 	// The prometheus-operator-crds chart 31.0.1 (pins.ReleasePrometheusCRDs) installs the CRDs of
 	// the operator v0.93.1, the version of the Go API module in go.mod.
 	{repo: "prometheus-community/helm-charts", ref: "prometheus-operator-crds-31.0.1", path: "charts/prometheus-operator-crds/charts/crds/templates/crd-podmonitors.yaml", pin: "pins.ReleasePrometheusCRDs 31.0.1", helm: true, kinds: []string{"PodMonitor"}},
@@ -92,6 +91,9 @@ type Fact struct {
 	// Schema is the version's openAPIV3Schema, an apiextensions/v1 JSONSchemaProps with $def references.
 	Schema json.RawMessage            `json:"schema"`
 	Defs   map[string]json.RawMessage `json:"defs,omitempty"`
+	// SchemaSHA256 is the digest of the schema with every $def expanded, as compact JSON with sorted
+	// keys: the test checks its expansion gives back exactly what was reduced.
+	SchemaSHA256 string `json:"schemaSHA256"`
 }
 
 // Source names where a Fact was read.
@@ -236,12 +238,12 @@ func reduce(raw []byte, s source, src Source) ([]Fact, error) {
 		}
 		schema := *ver.Schema.OpenAPIV3Schema
 		strip(&schema)
-		body, defs, err := dedupe(schema)
+		body, defs, digest, err := dedupe(schema)
 		if err != nil {
 			return nil, err
 		}
 		facts = append(facts, Fact{Source: src, Group: crd.Spec.Group, Version: ver.Name, Kind: crd.Spec.Names.Kind,
-			Plural: crd.Spec.Names.Plural, Scope: string(crd.Spec.Scope), Schema: body, Defs: defs})
+			Plural: crd.Spec.Names.Plural, Scope: string(crd.Spec.Scope), Schema: body, Defs: defs, SchemaSHA256: digest})
 	}
 	if len(want) > 0 {
 		return nil, fmt.Errorf("no CRD for %v", want)
@@ -290,16 +292,22 @@ func each(p *apiextensionsv1.JSONSchemaProps, f func(*apiextensionsv1.JSONSchema
 const minShared = 400
 
 // dedupe writes the schema with every repeated subtree of at least minShared bytes replaced by
-// {"$def": name}, name being a digest of the subtree.
-func dedupe(schema apiextensionsv1.JSONSchemaProps) (json.RawMessage, map[string]json.RawMessage, error) {
+// {"$def": name}, name being a digest of the subtree; digest is the SHA-256 of the whole schema.
+func dedupe(schema apiextensionsv1.JSONSchemaProps) (body json.RawMessage, defs map[string]json.RawMessage, digest string, err error) {
 	b, err := json.Marshal(schema)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	var tree any
 	if err := json.Unmarshal(b, &tree); err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
+	whole, err := json.Marshal(tree)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	sum := sha256.Sum256(whole)
+	digest = hex.EncodeToString(sum[:])
 	count := map[string]int{}
 	var countAll func(v any)
 	countAll = func(v any) {
@@ -318,7 +326,7 @@ func dedupe(schema apiextensionsv1.JSONSchemaProps) (json.RawMessage, map[string
 		}
 	}
 	countAll(tree)
-	defs := map[string]json.RawMessage{}
+	defs = map[string]json.RawMessage{}
 	var replace func(v any, root bool) any
 	replace = func(v any, root bool) any {
 		switch x := v.(type) {
@@ -347,11 +355,8 @@ func dedupe(schema apiextensionsv1.JSONSchemaProps) (json.RawMessage, map[string
 		}
 		return v
 	}
-	body, err := json.Marshal(replace(tree, false))
-	if err != nil {
-		return nil, nil, err
-	}
-	return body, defs, nil
+	body, err = json.Marshal(replace(tree, false))
+	return body, defs, digest, err
 }
 
 // encode writes a Fact as indented JSON, the source first, so a diff after a re-run reads.
