@@ -293,6 +293,10 @@ func TestBrokenCloudNativePGClusterIsCaught(t *testing.T) {
 	assertBreakagesCaught(t, schemas, cr, []breakage{
 		{"misspelt top-level field", func(t *testing.T, o map[string]any) { o["spce"] = map[string]any{} },
 			[]string{"spce: unknown field"}},
+		{"misspelt metadata field", func(t *testing.T, o map[string]any) { mapAt(t, o, "metadata")["label"] = map[string]any{"a": "b"} },
+			[]string{`unknown field "label"`}},
+		{"invalid name", func(t *testing.T, o map[string]any) { mapAt(t, o, "metadata")["name"] = "Suoke_PG" },
+			[]string{"metadata.name: Invalid value", "RFC 1123 subdomain"}},
 		{"misspelt spec field", func(t *testing.T, o map[string]any) { mapAt(t, o, "spec")["instancess"] = 3 },
 			[]string{"spec.instancess: unknown field"}},
 		{"misspelt nested field", func(t *testing.T, o map[string]any) { mapAt(t, o, "spec.storage")["sizee"] = "10Gi" },

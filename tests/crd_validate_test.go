@@ -25,9 +25,12 @@ import (
 	schemaobjectmeta "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/objectmeta"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
+	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	kjson "sigs.k8s.io/json"
 )
 
 // crdDir holds what tools/crdfacts wrote: per custom resource kind, the schema its upstream CRD
@@ -179,9 +182,9 @@ func expandDefs(raw json.RawMessage, defs map[string]json.RawMessage, depth int)
 // a create of a custom resource (k8s.io/apiextensions-apiserver v0.37.2 pkg/registry/customresource
 // strategy.go Validate and validator.go, and the decoding in pkg/apiserver/customresource_handler.go):
 // pruning, with every pruned field reported as the unknown field it is (a strict field validation
-// rejects it; otherwise the API server drops it silently), defaulting, the OpenAPI schema validation
-// (types, enums, required, formats, patterns, bounds), metadata, list-type and the CEL rules of
-// x-kubernetes-validations. It returns one line per problem, "<field path>: <what>".
+// rejects it; otherwise the API server drops it silently), defaulting, the object's metadata
+// (validateMetadata), the OpenAPI schema validation (types, enums, required, formats, patterns,
+// bounds), embedded metadata, list types and the CEL rules of x-kubernetes-validations. It returns one line per problem, "<field path>: <what>".
 func (s *crdSchema) validate(obj map[string]any) []string {
 	// The API server decodes JSON with integers as int64; the recording holds float64.
 	b, err := json.Marshal(obj)
@@ -199,6 +202,7 @@ func (s *crdSchema) validate(obj map[string]any) []string {
 	}
 	defaulting.Default(u, s.structural)
 	var errs field.ErrorList
+	errs = append(errs, s.validateMetadata(u)...)
 	errs = append(errs, apiservervalidation.ValidateCustomResource(nil, u, s.validator)...)
 	errs = append(errs, schemaobjectmeta.Validate(context.Background(), nil, u, s.structural, false)...)
 	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, s.structural, u)...)
@@ -209,6 +213,41 @@ func (s *crdSchema) validate(obj map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// validateMetadata is the API server's check of a custom resource's own metadata
+// (pkg/registry/customresource/validator.go: getObjectMeta, then apimachinery's object-meta
+// validation with NameIsDNSSubdomain and the CRD's scope), with the metadata decoded strictly so a
+// misspelt metadata field is reported rather than dropped. One difference: a namespaced object the
+// program leaves without a namespace is not an error, since pulumi-kubernetes puts it in the
+// provider's default namespace.
+func (s *crdSchema) validateMetadata(u map[string]any) field.ErrorList {
+	path := field.NewPath("metadata")
+	raw, ok := u["metadata"]
+	if !ok {
+		return field.ErrorList{field.Required(path, "")}
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return field.ErrorList{field.Invalid(path, raw, err.Error())}
+	}
+	var meta metav1.ObjectMeta
+	strict, err := kjson.UnmarshalStrict(b, &meta)
+	if err != nil {
+		return field.ErrorList{field.Invalid(path, raw, err.Error())}
+	}
+	var errs field.ErrorList
+	for _, e := range strict {
+		errs = append(errs, field.Invalid(path, raw, e.Error()))
+	}
+	namespaced := s.fact.Scope == string(apiextensionsv1.NamespaceScoped)
+	for _, e := range apimachineryvalidation.ValidateObjectMeta(&meta, namespaced, apimachineryvalidation.NameIsDNSSubdomain, path) {
+		if namespaced && meta.Namespace == "" && e.Field == "metadata.namespace" && e.Type == field.ErrorTypeRequired {
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return errs
 }
 
 // placeholders are the recording's stand-ins for values the mocks do not know (infra/plan): a check
