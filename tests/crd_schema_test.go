@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	kjson "sigs.k8s.io/json"
 
+	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -381,4 +383,48 @@ func TestTamperedFactIsRefused(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, b, 0o644))
 	_, err = loadCRDSchema(file)
 	assert.ErrorContains(t, err, "not what tools/crdfacts reduced")
+}
+
+// factPins: which row of infra/pins each group's CRD follows, and the upstream ref that row means
+// (tools/crdfacts sources). A pin moved without re-running the generator fails here.
+var factPins = map[string]struct {
+	release string
+	ref     func(pins.Chart) string
+}{
+	// The operator repository tags releases v<appVersion>; the chart's appVersion has no v.
+	"postgresql.cnpg.io":  {pins.ReleaseCNPG, func(c pins.Chart) string { return "v" + c.AppVersion }},
+	"barmancloud.cnpg.io": {pins.ReleaseBarmanPlugin, func(c pins.Chart) string { return c.AppVersion }},
+	"cert-manager.io":     {pins.ReleaseCertManager, func(c pins.Chart) string { return c.AppVersion }},
+	// prometheus-community/helm-charts tags each chart release <chart>-<version>.
+	"monitoring.coreos.com": {pins.ReleasePrometheusCRDs, func(c pins.Chart) string { return c.Name + "-" + c.Version }},
+	// aws/eks-charts tags no chart releases: the row's Source names the commit (@<short hash>).
+	"elbv2.k8s.aws": {pins.ReleaseLBController, func(c pins.Chart) string {
+		m := regexp.MustCompile(`@([0-9a-f]{7,40})\b`).FindStringSubmatch(c.Source)
+		if m == nil {
+			return "(no commit in the pin's source)"
+		}
+		return m[1]
+	}},
+}
+
+func TestCRDFactsFollowThePins(t *testing.T) {
+	read := map[string][]string{}
+	for key, s := range loadCRDSchemas(t) {
+		read[s.fact.Source.Read] = append(read[s.fact.Source.Read], key)
+		fp, ok := factPins[s.fact.Group]
+		if !assert.True(t, ok, "%s: which pin does its CRD follow? add it to factPins", key) {
+			continue
+		}
+		c, err := pins.ChartOf(fp.release)
+		require.NoError(t, err)
+		want := fp.ref(c)
+		got := s.fact.Source.Ref
+		if s.fact.Group == "elbv2.k8s.aws" {
+			got = s.fact.Source.Commit
+		}
+		assert.True(t, strings.HasPrefix(got, want), "%s was read at %s but the pin %s means %s: move tools/crdfacts' source and re-run it",
+			key, got, fp.release, want)
+	}
+	// One run of the generator writes every file: a file left from another run is stale.
+	assert.Len(t, read, 1, "the files of %s were read on different days: re-run tools/crdfacts: %v", crdDir, read)
 }
