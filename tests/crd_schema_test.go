@@ -192,7 +192,10 @@ func TestCustomResourcesMatchUpstreamSchemas(t *testing.T) {
 		}
 		var list []string
 		for k, n := range kinds {
-			how := "upstream CRD schema"
+			how := "no schema"
+			if sc := schemas[k]; sc != nil {
+				how = fmt.Sprintf("upstream CRD schema with %d CEL rules", sc.rules)
+			}
 			if typedKinds[k] != nil {
 				how += " + upstream Go type"
 			}

@@ -60,7 +60,7 @@ type crdSchema struct {
 	structural *structuralschema.Structural
 	validator  apiservervalidation.SchemaValidator
 	cel        *cel.Validator
-	// rules is the number of x-kubernetes-validations rules the schema carries (evaluated by cel).
+	// rules is the number of x-kubernetes-validations rules (evaluated by cel), for the log.
 	rules int
 }
 
@@ -124,7 +124,30 @@ func loadCRDSchema(file string) (*crdSchema, error) {
 		return nil, err
 	}
 	return &crdSchema{fact: f, structural: st, validator: v,
-		cel: cel.NewValidator(st, true, celconfig.PerCallLimit), rules: strings.Count(string(body), `"x-kubernetes-validations"`)}, nil
+		cel: cel.NewValidator(st, true, celconfig.PerCallLimit), rules: countRules(&v1)}, nil
+}
+
+// countRules counts the x-kubernetes-validations rules of a schema and its subschemas.
+func countRules(p *apiextensionsv1.JSONSchemaProps) int {
+	if p == nil {
+		return 0
+	}
+	n := len(p.XValidations)
+	for _, c := range p.Properties {
+		n += countRules(&c)
+	}
+	if p.Items != nil {
+		n += countRules(p.Items.Schema)
+	}
+	if p.AdditionalProperties != nil {
+		n += countRules(p.AdditionalProperties.Schema)
+	}
+	for _, l := range [][]apiextensionsv1.JSONSchemaProps{p.AllOf, p.AnyOf, p.OneOf} {
+		for i := range l {
+			n += countRules(&l[i])
+		}
+	}
+	return n
 }
 
 // expandDefs replaces every {"$def": name} of the generator's compression with defs[name].
