@@ -85,6 +85,24 @@ var metricSources = []metricSource{
 		return hasType(g, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
 	}},
 	{[]string{"up"}, "Prometheus itself", func(*plan.Graph) bool { return true }},
+	// Prometheus writes ALERTS{alertname, alertstate} for every pending or firing alert of its
+	// alerting rules (prometheus docs, configuration/alerting_rules.md, "Inspecting alerts during
+	// runtime"): the series exist when the graph has an alerting rule. The dashboards read it.
+	{[]string{"ALERTS"}, "an alerting rule", func(g *plan.Graph) bool {
+		for _, r := range g.Resources {
+			if r.Type != "kubernetes:monitoring.coreos.com/v1:PrometheusRule" {
+				continue
+			}
+			for _, gr := range asList(asMap(r.Inputs["spec"])["groups"]) {
+				for _, rr := range asList(asMap(gr)["rules"]) {
+					if _, ok := asMap(rr)["alert"]; ok {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}},
 }
 
 // ruleMetrics lists the metric names the graph's rules read, recording rules' own outputs aside.

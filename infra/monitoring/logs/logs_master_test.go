@@ -38,15 +38,22 @@ func TestBootstrapChainsToTheMasterRole(t *testing.T) {
 	files, err := BootstrapFiles(testLogs)
 	require.NoError(t, err)
 	cfg := iniSections(t, files[awsConfigFile])
-	master := cfg["profile "+masterProfile]
-	require.NotNil(t, master, "profile %s", masterProfile)
+	// The profile the Job selects (AWS_PROFILE=logs-master in its pod spec, checked over the
+	// rendered Job by TestLogsMasterRole), written out rather than read from the package's constant;
+	// the AWS CLI reads a named profile from the section "[profile <name>]" of the config file.
+	master := cfg["profile logs-master"]
+	require.NotNil(t, master, "profile logs-master")
 	assert.Equal(t, testLogs.MasterRoleARN, master["role_arn"])
-	assert.Equal(t, sourceProfile, master["source_profile"])
 	source := cfg["profile "+master["source_profile"]]
 	require.NotNil(t, source, "the source profile exists")
 	assert.Equal(t, testLogs.SourceRoleARN, source["role_arn"])
 	assert.Equal(t, "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", source["web_identity_token_file"])
 	assert.NotContains(t, source, "source_profile", "the chain ends at the web identity")
+
+	// A config whose profile is named otherwise leaves the Job's AWS_PROFILE without a profile.
+	renamed := strings.Replace(files[awsConfigFile], "[profile logs-master]", "[profile master]", 1)
+	require.NotEqual(t, files[awsConfigFile], renamed)
+	assert.Nil(t, iniSections(t, renamed)["profile logs-master"])
 
 	// The config is in the checksum: another master role reruns the Job.
 	other := testLogs
