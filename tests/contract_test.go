@@ -54,8 +54,8 @@ func certificateFor(g *plan.Graph, namespace, secret string) *plan.Resource {
 // the program's own contract.Service type: a renamed JSON tag, a field moved or dropped fails here
 // even though the program's own type would read it back.
 
-// field reads a dotted path of a contract as JSON gives it; "" when absent or not a string.
-func field(c map[string]any, p string) string {
+// contractField reads a dotted path of a contract as JSON gives it; "" when absent or not a string.
+func contractField(c map[string]any, p string) string {
 	s, _ := dotted(c, p).(string)
 	return s
 }
@@ -112,7 +112,7 @@ func contractProblems(g *plan.Graph) []string {
 	// output names a Secret of the data tier's or cert-manager's namespace.
 	serviceNS := map[string]bool{}
 	for _, c := range services {
-		serviceNS[field(c, "namespace")] = true
+		serviceNS[contractField(c, "namespace")] = true
 	}
 	for _, r := range g.Resources {
 		md, _ := r.Inputs["metadata"].(map[string]any)
@@ -136,7 +136,7 @@ func contractProblems(g *plan.Graph) []string {
 		}
 	}
 	for _, c := range services {
-		name, ns, account, role := field(c, "name"), field(c, "namespace"), field(c, "serviceAccount"), field(c, "roleArn")
+		name, ns, account, role := contractField(c, "name"), contractField(c, "namespace"), contractField(c, "serviceAccount"), contractField(c, "roleArn")
 		if name == "" || ns == "" || account == "" {
 			bad("a contract without name, namespace or serviceAccount: %v", c)
 			continue
@@ -167,15 +167,15 @@ func contractProblems(g *plan.Graph) []string {
 		eps := asList(dotted(inputsOf(sm), "spec.endpoints"))
 		if len(eps) == 0 {
 			bad("%s: no ServiceMonitor endpoint", name)
-		} else if ep := asMap(eps[0]); ep["port"] != field(c, "metrics.portName") || ep["path"] != field(c, "metrics.path") {
-			bad("%s: the ServiceMonitor scrapes %v%v, the contract names %s%s", name, ep["port"], ep["path"], field(c, "metrics.portName"), field(c, "metrics.path"))
+		} else if ep := asMap(eps[0]); ep["port"] != contractField(c, "metrics.portName") || ep["path"] != contractField(c, "metrics.path") {
+			bad("%s: the ServiceMonitor scrapes %v%v, the contract names %s%s", name, ep["port"], ep["path"], contractField(c, "metrics.portName"), contractField(c, "metrics.path"))
 		}
 
 		if pg := asMap(c["postgres"]); pg != nil {
 			out = append(out, postgresProblems(g, name, ns, pg)...)
 		}
 		if rd := asMap(c["redis"]); rd != nil {
-			user := field(rd, "user")
+			user := contractField(rd, "user")
 			var u *plan.Resource
 			for i, res := range g.Resources {
 				if res.Type == "aws:elasticache/user:User" && res.Inputs["userId"] == user {
@@ -186,11 +186,11 @@ func contractProblems(g *plan.Graph) []string {
 				bad("%s: no ElastiCache user %q", name, user)
 				continue
 			}
-			if prefix := field(rd, "keyPrefix"); prefix == "" || !strings.Contains(fmt.Sprint(u.Inputs["accessString"]), "~"+prefix+"* ") {
+			if prefix := contractField(rd, "keyPrefix"); prefix == "" || !strings.Contains(fmt.Sprint(u.Inputs["accessString"]), "~"+prefix+"* ") {
 				bad("%s: user %s's access string %v does not confine it to keyPrefix %q", name, user, u.Inputs["accessString"], prefix)
 			}
-			if mode := asMap(u.Inputs["authenticationMode"]); mode["type"] != field(rd, "auth") {
-				bad("%s: user %s authenticates by %v, the contract says %s", name, user, mode["type"], field(rd, "auth"))
+			if mode := asMap(u.Inputs["authenticationMode"]); mode["type"] != contractField(rd, "auth") {
+				bad("%s: user %s authenticates by %v, the contract says %s", name, user, mode["type"], contractField(rd, "auth"))
 			}
 			for _, rg := range g.Resources {
 				if rg.Type == "aws:elasticache/replicationGroup:ReplicationGroup" {
@@ -220,15 +220,15 @@ func postgresProblems(g *plan.Graph, name, ns string, pg map[string]any) []strin
 	var out []string
 	bad := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	// The cluster's namespace, from the host the contract names (<service>.<ns>.svc.cluster.local).
-	host := strings.Split(field(pg, "rwHost"), ".")
+	host := strings.Split(contractField(pg, "rwHost"), ".")
 	if len(host) != 5 || host[2] != "svc" {
-		return []string{fmt.Sprintf("%s: rwHost %q is not a cluster Service's name", name, field(pg, "rwHost"))}
+		return []string{fmt.Sprintf("%s: rwHost %q is not a cluster Service's name", name, contractField(pg, "rwHost"))}
 	}
 	clusterNS := host[1]
 	if kube(g, "kubernetes:core/v1:Service", clusterNS, host[0]) == nil && kube(g, "kubernetes:postgresql.cnpg.io/v1:Cluster", clusterNS, strings.TrimSuffix(host[0], "-rw")) == nil {
-		bad("%s: rwHost %s names no Service and no CloudNativePG cluster (which makes <cluster>-rw) in %s", name, field(pg, "rwHost"), clusterNS)
+		bad("%s: rwHost %s names no Service and no CloudNativePG cluster (which makes <cluster>-rw) in %s", name, contractField(pg, "rwHost"), clusterNS)
 	}
-	user, database := field(pg, "user"), field(pg, "database")
+	user, database := contractField(pg, "user"), contractField(pg, "database")
 	db := bySpecName(g, "kubernetes:postgresql.cnpg.io/v1:Database", clusterNS, database)
 	if db == nil {
 		bad("%s: no database %q in %s", name, database, clusterNS)
@@ -241,8 +241,8 @@ func postgresProblems(g *plan.Graph, name, ns string, pg map[string]any) []strin
 	}
 	spec := asMap(role.Inputs["spec"])
 	// A pod mounts Secrets and ConfigMaps of its own namespace only.
-	credNS, credName := field(pg, "credentials.namespace"), field(pg, "credentials.name")
-	caNS, caName := field(pg, "serverCaConfigMap.namespace"), field(pg, "serverCaConfigMap.name")
+	credNS, credName := contractField(pg, "credentials.namespace"), contractField(pg, "credentials.name")
+	caNS, caName := contractField(pg, "serverCaConfigMap.namespace"), contractField(pg, "serverCaConfigMap.name")
 	if credNS != ns || caNS != ns {
 		bad("%s: credentials in %q and server CA in %q, but its pods run in %s", name, credNS, caNS, ns)
 	}
@@ -251,7 +251,7 @@ func postgresProblems(g *plan.Graph, name, ns string, pg map[string]any) []strin
 	} else if keys := slices.Sorted(maps.Keys(asMap(caMap.Inputs["data"]))); !slices.Equal(keys, []string{"ca.crt"}) {
 		bad("%s: server CA ConfigMap holds %v, not the CA's certificate ca.crt alone", name, keys)
 	}
-	switch field(pg, "auth") {
+	switch contractField(pg, "auth") {
 	case "client-certificate":
 		if spec["disablePassword"] != true {
 			bad("%s: a certificate role with a password to steal", name)
@@ -298,11 +298,11 @@ func postgresProblems(g *plan.Graph, name, ns string, pg map[string]any) []strin
 				bad("%s: Secret %s/%s has no password key", name, credNS, credName)
 			}
 		}
-		if h := field(pg, "poolerHost"); h == "" {
+		if h := contractField(pg, "poolerHost"); h == "" {
 			bad("%s: a password login without a poolerHost", name)
 		}
 	default:
-		bad("%s: auth %q is neither client-certificate nor password", name, field(pg, "auth"))
+		bad("%s: auth %q is neither client-certificate nor password", name, contractField(pg, "auth"))
 	}
 	return out
 }
@@ -339,11 +339,11 @@ func TestContractProblemsAreCaught(t *testing.T) {
 	}
 	var certService, passwordService string
 	for _, c := range services {
-		switch field(c, "postgres.auth") {
+		switch contractField(c, "postgres.auth") {
 		case "client-certificate":
-			certService = field(c, "name")
+			certService = contractField(c, "name")
 		case "password":
-			passwordService = field(c, "name")
+			passwordService = contractField(c, "name")
 		}
 	}
 	require.NotEmpty(t, certService)
@@ -359,16 +359,16 @@ func TestContractProblemsAreCaught(t *testing.T) {
 		{"another namespace's service account", withContract("xiaoai", func(c map[string]any) { c["namespace"] = "business" }),
 			"xiaoai: service account business/"},
 		{"a role the account does not run as", withContract("xiaoke", func(c map[string]any) {
-			c["roleArn"] = strings.Replace(field(c, "roleArn"), "xiaoke", "xiaoai", 1)
+			c["roleArn"] = strings.Replace(contractField(c, "roleArn"), "xiaoke", "xiaoai", 1)
 		}), "xiaoke: the account runs as"},
 		{"credentials in the data namespace", withContract(certService, func(c map[string]any) {
 			pg := maps.Clone(asMap(c["postgres"]))
-			pg["credentials"] = map[string]any{"namespace": "data", "name": field(pg, "credentials.name")}
+			pg["credentials"] = map[string]any{"namespace": "data", "name": contractField(pg, "credentials.name")}
 			c["postgres"] = pg
 		}), certService + ": credentials in \"data\""},
 		{"a credentials Secret nothing writes", withContract(certService, func(c map[string]any) {
 			pg := maps.Clone(asMap(c["postgres"]))
-			pg["credentials"] = map[string]any{"namespace": field(c, "namespace"), "name": "postgres-client"}
+			pg["credentials"] = map[string]any{"namespace": contractField(c, "namespace"), "name": "postgres-client"}
 			c["postgres"] = pg
 		}), "no cert-manager Certificate writes"},
 		{"a database nobody created", withContract(certService, func(c map[string]any) {
