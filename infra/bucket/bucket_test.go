@@ -2,7 +2,7 @@ package bucket
 
 import (
 	"encoding/json"
-	"sync"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/suoke-life/suoke-platform/infra/iam"
+	"github.com/suoke-life/suoke-platform/infra/internal/recorded"
 )
 
 func TestNameKeepsWithinS3sLimit(t *testing.T) {
@@ -21,31 +22,17 @@ func TestNameKeepsWithinS3sLimit(t *testing.T) {
 	assert.Regexp(t, `^[a-z0-9][a-z0-9-]*[a-z0-9]-app-logs-123456789012$`, long, "no dash left dangling where the cluster's name was cut")
 }
 
-type recorded struct {
-	mu  sync.Mutex
-	res map[string]resource.PropertyMap
-}
-
-func (m *recorded) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return resource.PropertyMap{}, nil
-}
-
-func (m *recorded) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.res[args.TypeToken] = args.Inputs
-	return args.Name + "-id", args.Inputs.Copy(), nil
-}
-
 func build(t *testing.T, a Args) map[string]resource.PropertyMap {
 	t.Helper()
-	m := &recorded{res: map[string]resource.PropertyMap{}}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	res := recorded.Run(t, func(ctx *pulumi.Context) error {
 		_, err := NewPrivate(ctx, "logs", a)
 		return err
-	}, pulumi.WithMocks("p", "s", m))
-	require.NoError(t, err)
-	return m.res
+	})
+	out := map[string]resource.PropertyMap{}
+	for k, v := range res.Inputs {
+		out[strings.TrimSuffix(k, "::logs")] = v
+	}
+	return out
 }
 
 func rule() *s3.BucketLifecycleConfigurationV2RuleArgs {

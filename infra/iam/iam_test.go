@@ -2,13 +2,14 @@ package iam
 
 import (
 	"encoding/json"
-	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/suoke-life/suoke-platform/infra/internal/recorded"
 )
 
 // TestServiceAccountTrustIsTheDocumentedIRSAForm: the trust policy is the form the EKS User Guide
@@ -142,36 +143,12 @@ func TestManagedPolicyARN(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", ManagedPolicyARN("aws", "service-role/AmazonEBSCSIDriverPolicy"))
 }
 
-// registered records what a program registers, by type and name.
-type registered struct {
-	mu  sync.Mutex
-	res map[string]resource.PropertyMap
-}
-
-func (m *registered) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return resource.PropertyMap{}, nil
-}
-
-func (m *registered) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.res[args.TypeToken+"::"+args.Name] = args.Inputs
-	state := args.Inputs.Copy()
-	if args.TypeToken == "aws:iam/role:Role" {
-		state["name"] = resource.NewStringProperty(args.Name + "-1234567")
-	}
-	return args.Name + "-id", state, nil
-}
-
 func runRole(t *testing.T, a ServiceAccountRoleArgs) map[string]resource.PropertyMap {
 	t.Helper()
-	m := &registered{res: map[string]resource.PropertyMap{}}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	return recorded.Run(t, func(ctx *pulumi.Context) error {
 		_, _, err := NewServiceAccountRole(ctx, "cluster-ebs-csi", a)
 		return err
-	}, pulumi.WithMocks("p", "s", m))
-	require.NoError(t, err)
-	return m.res
+	}).Inputs
 }
 
 // TestNewServiceAccountRole: the role trusts the one service account, its managed policies are

@@ -1,15 +1,14 @@
 package roles
 
 import (
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/suoke-life/suoke-platform/infra/iam"
+	"github.com/suoke-life/suoke-platform/infra/internal/recorded"
 )
 
 // The kit's own behaviour (documents, service and IRSA trust, the role with its attachments) is
@@ -31,36 +30,14 @@ func TestArgsNameTheClusterAndTheServiceAccount(t *testing.T) {
 	assert.Empty(t, a.Name, "the cluster's roles keep provider-given names: a name now would replace them")
 }
 
-type recorded struct {
-	mu      sync.Mutex
-	parents map[string]string
-	inputs  map[string]resource.PropertyMap
-}
-
-func (m *recorded) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return resource.PropertyMap{}, nil
-}
-
-func (m *recorded) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	key := args.TypeToken + "::" + args.Name
-	m.inputs[key] = args.Inputs
-	if args.RegisterRPC != nil {
-		m.parents[key] = args.RegisterRPC.GetParent()
-	}
-	return args.Name + "-id", args.Inputs.Copy(), nil
-}
-
 // TestRoleIsAChildOfTheClusterNamedAfterIt: Role builds the role and its policies as children of the
 // cluster component, named prefix-key, trusted by the one service account through the cluster's
 // OIDC provider.
 func TestRoleIsAChildOfTheClusterNamedAfterIt(t *testing.T) {
 	const provider = "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-northwest-1.amazonaws.com.cn/id/X"
 	const issuer = "https://oidc.eks.cn-northwest-1.amazonaws.com.cn/id/X"
-	m := &recorded{parents: map[string]string{}, inputs: map[string]resource.PropertyMap{}}
 	const parentURN = "urn:pulumi:staging::suoke-platform::suoke:cluster:Cluster::cluster"
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	m := recorded.Run(t, func(ctx *pulumi.Context) error {
 		parent := &struct{ pulumi.ResourceState }{}
 		if err := ctx.RegisterComponentResource("suoke:cluster:Cluster", "cluster", parent); err != nil {
 			return err
@@ -69,14 +46,13 @@ func TestRoleIsAChildOfTheClusterNamedAfterIt(t *testing.T) {
 			OIDCProviderARN: pulumi.String(provider).ToStringOutput(), OIDCIssuerURL: pulumi.String(issuer).ToStringOutput()}
 		_, err := i.Role(ctx, "autoscaler", "kube-system", "cluster-autoscaler", nil, pulumi.String(`{"Statement":[],"Version":"2012-10-17"}`))
 		return err
-	}, pulumi.WithMocks("suoke-platform", "staging", m))
-	require.NoError(t, err)
-	role := m.inputs["aws:iam/role:Role::cluster-autoscaler"]
+	})
+	role := m.Inputs["aws:iam/role:Role::cluster-autoscaler"]
 	require.NotNil(t, role)
 	want, err := iam.ServiceAccountTrust(provider, issuer, "kube-system", "cluster-autoscaler")
 	require.NoError(t, err)
 	assert.Equal(t, want, role["assumeRolePolicy"].StringValue())
-	require.NotNil(t, m.inputs["aws:iam/rolePolicy:RolePolicy::cluster-autoscaler"])
-	assert.Equal(t, parentURN, m.parents["aws:iam/role:Role::cluster-autoscaler"])
-	assert.Equal(t, parentURN, m.parents["aws:iam/rolePolicy:RolePolicy::cluster-autoscaler"])
+	require.NotNil(t, m.Inputs["aws:iam/rolePolicy:RolePolicy::cluster-autoscaler"])
+	assert.Equal(t, parentURN, m.Parents["aws:iam/role:Role::cluster-autoscaler"])
+	assert.Equal(t, parentURN, m.Parents["aws:iam/rolePolicy:RolePolicy::cluster-autoscaler"])
 }
