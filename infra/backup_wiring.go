@@ -85,7 +85,7 @@ func backupArgs(cfg *config.Platform, env *identity.Env) backup.Args {
 func deployBackup(ctx *pulumi.Context, args backup.Args, drEnv *identity.Env, cl *cluster.Cluster, opts ...pulumi.ResourceOption) (*backup.Backup, error) {
 	v := *args.Velero
 	v.Provider, v.Registries = cl.Provider, cl.Registries
-	v.TrustPolicy = cl.TrustPolicyFor(v.Namespace, backup.VeleroServiceAcct)
+	v.OIDCProviderARN, v.OIDCIssuer = cl.OIDCProviderARN, cl.OIDCIssuerURL
 	// No DependsOn on the cluster component: that waits on whichever of its children exist at the
 	// time. cl.Provider already waits for the nodes and the deployer's access; the namespace is
 	// named one by one.

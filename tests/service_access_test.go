@@ -78,9 +78,18 @@ func TestAccessAndEgressFromAStackFile(t *testing.T) {
 	}
 	require.NotNil(t, role)
 	require.NotNil(t, netpol)
-	policy := role["policy"].(string)
-	assert.Contains(t, policy, `"Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws-cn:s3:::suoke-media-acc/uploads/*"]`)
-	assert.Contains(t, policy, `"Action":"elasticache:Connect","Resource":["arn:aws-cn:elasticache:cn-northwest-1:123456789012:replicationgroup:suoke-acc","arn:aws-cn:elasticache:cn-northwest-1:123456789012:user:acc-media"]`)
+	// Read as a policy, not as bytes: each action stands in one statement with exactly its resources,
+	// whatever order the document's keys are written in.
+	type statement struct {
+		Effect           string
+		Action, Resource any
+	}
+	var policy struct{ Statement []statement }
+	require.NoError(t, json.Unmarshal([]byte(role["policy"].(string)), &policy))
+	assert.Contains(t, policy.Statement, statement{Effect: "Allow", Action: []any{"s3:GetObject", "s3:PutObject"},
+		Resource: []any{"arn:aws-cn:s3:::suoke-media-acc/uploads/*"}})
+	assert.Contains(t, policy.Statement, statement{Effect: "Allow", Action: "elasticache:Connect",
+		Resource: []any{"arn:aws-cn:elasticache:cn-northwest-1:123456789012:replicationgroup:suoke-acc", "arn:aws-cn:elasticache:cn-northwest-1:123456789012:user:acc-media"}})
 	b, err := json.Marshal(netpol)
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(b), `{"ipBlock":{"cidr":"203.0.113.0/24"}}`), string(b))

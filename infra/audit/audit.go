@@ -23,6 +23,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/cost"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 const (
@@ -37,8 +38,8 @@ const (
 	// LogRetentionDays is the CloudTrail log group's retention (a CloudWatch Logs retention value): the
 	// six months again, for queries and alerting; the bucket is the archive.
 	LogRetentionDays = 180
-	// BucketRole tags the audit bucket (suoke.life/bucket-role), as the backup buckets are tagged.
-	BucketRole = "audit"
+	// BucketRole tags the audit bucket (tags.BucketRole), as the backup buckets are tagged.
+	BucketRole = tags.BucketRoleAudit
 	// configPrefix is where AWS Config delivers in its bucket.
 	configPrefix = "config"
 )

@@ -47,7 +47,7 @@ func (b *builder) configRoleFor(r *regional, bucket string) (*iam.Role, error) {
 			return nil, err
 		}
 		if _, err := iam.NewRolePolicyAttachment(ctx, b.name+"-config", &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.String(env.ARN("iam", "", "aws", "policy/service-role/AWS_ConfigRole")),
+			Role: role.Name, PolicyArn: pulumi.String(kitiam.ManagedPolicyARN(env.Partition, "service-role/AWS_ConfigRole")),
 		}, b.opts(env)...); err != nil {
 			return nil, err
 		}

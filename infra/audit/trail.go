@@ -13,6 +13,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // BucketName is an audit bucket's name (kind "audit" for CloudTrail, "config" for AWS Config): unique
@@ -71,7 +72,7 @@ func (b *builder) newBucket(env *identity.Env, key *kms.Key, what, name, role st
 	n := b.logical(env, what)
 	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
 		Bucket: pulumi.String(name), ObjectLockEnabled: pulumi.Bool(lock),
-		Tags: tierTags("suoke.life/bucket-role", role),
+		Tags: tierTags(tags.BucketRole, role),
 	}, b.opts(env)...)
 	if err != nil {
 		return nil, err

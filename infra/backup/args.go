@@ -29,8 +29,10 @@ type Args struct {
 type VeleroArgs struct {
 	Provider  pulumi.ProviderResource
 	Namespace string
-	// TrustPolicy lets only Velero's service account assume its role (IRSA).
-	TrustPolicy pulumi.StringInput
+	// OIDCProviderARN and OIDCIssuer are the cluster's IAM OIDC provider: only Velero's service
+	// account may assume its role (IRSA, iam.NewServiceAccountRole).
+	OIDCProviderARN pulumi.StringInput
+	OIDCIssuer      pulumi.StringInput
 	// Registries turn the pinned chart and images into what the cluster pulls.
 	Registries   config.Registries
 	NodeSelector map[string]string
@@ -38,13 +40,8 @@ type VeleroArgs struct {
 	DependsOn    []pulumi.Resource
 }
 
-// Velero's service account, and the tags that say what a bucket holds.
-const (
-	VeleroServiceAcct   = "velero"
-	bucketRoleTagKey    = "suoke.life/bucket-role"
-	bucketRoleBackups   = "backups"
-	bucketRoleAccessLog = "access-logs"
-)
+// VeleroServiceAcct is Velero's service account.
+const VeleroServiceAcct = "velero"
 
 // BackupTag is the tag AWS Backup selects a stack's volumes by: its storage classes put it on every
 // EBS volume they provision.
@@ -78,8 +75,8 @@ func (a Args) Validate(path *field.Path) field.ErrorList {
 		if v.Namespace == "" {
 			errs = append(errs, field.Required(vp.Child("namespace"), ""))
 		}
-		if v.TrustPolicy == nil {
-			errs = append(errs, field.Required(vp.Child("trustPolicy"), "an IRSA trust policy for Velero's service account"))
+		if v.OIDCProviderARN == nil || v.OIDCIssuer == nil {
+			errs = append(errs, field.Required(vp.Child("oidcProvider"), "the cluster's OIDC provider, which Velero's role trusts (IRSA)"))
 		}
 		if !v.Registries.Resolved() {
 			errs = append(errs, field.Required(vp.Child("registries"), "registries resolved for the stack's account"))

@@ -15,6 +15,7 @@ import (
 	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/protection"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // Backup is the component; its outputs are what the composition and the data tier read.
@@ -170,7 +171,7 @@ func (b *builder) createBucket(spec config.BucketSpec) error {
 		Bucket:            pulumi.String(spec.Name),
 		ObjectLockEnabled: pulumi.Bool(spec.ObjectLock),
 		ForceDestroy:      pulumi.Bool(b.forceDestroy()),
-		Tags:              pulumi.StringMap{bucketRoleTagKey: pulumi.String(bucketRoleBackups)},
+		Tags:              pulumi.StringMap{tags.BucketRole: pulumi.String(tags.BucketRoleBackups)},
 	}, b.opts(spec.Region, true)...)
 	if err != nil {
 		return err
@@ -272,7 +273,7 @@ func (b *builder) accessLogs(spec config.BucketSpec, source *s3.BucketV2) error 
 	n := b.name + "-" + name
 	logs, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
 		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(b.forceDestroy()),
-		Tags: pulumi.StringMap{bucketRoleTagKey: pulumi.String(bucketRoleAccessLog)},
+		Tags: pulumi.StringMap{tags.BucketRole: pulumi.String(tags.BucketRoleAccessLogs)},
 	}, b.opts(spec.Region, true)...)
 	if err != nil {
 		return err
@@ -537,7 +538,7 @@ func (b *builder) vaults() error {
 	}
 	for _, p := range []string{"AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"} {
 		if _, err := iam.NewRolePolicyAttachment(ctx, b.name+"-aws-backup-"+p, &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.String(env.ARN("iam", "", "aws", "policy/service-role/"+p)),
+			Role: role.Name, PolicyArn: pulumi.String(kitiam.ManagedPolicyARN(env.Partition, "service-role/"+p)),
 		}, b.opts(home.Region, false)...); err != nil {
 			return err
 		}

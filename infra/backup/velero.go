@@ -3,7 +3,6 @@ package backup
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
@@ -117,15 +116,12 @@ func (b *builder) velero() error {
 		return err
 	}
 	opts := []pulumi.ResourceOption{pulumi.Parent(b.c), pulumi.Provider(env.Provider)}
-	role, err := iam.NewRole(ctx, b.name+"-velero", &iam.RoleArgs{
-		AssumeRolePolicy: v.TrustPolicy,
-		Description:      pulumi.String("Velero (IRSA): Kubernetes object backups"),
-		Tags:             pulumi.StringMap{"suoke.life/service-account": pulumi.String(v.Namespace + "/" + VeleroServiceAcct)},
+	role, perms, err := kitiam.NewServiceAccountRole(ctx, b.name+"-velero", kitiam.ServiceAccountRoleArgs{
+		Description:     "Velero (IRSA): Kubernetes object backups",
+		OIDCProviderARN: v.OIDCProviderARN, OIDCIssuer: v.OIDCIssuer,
+		Namespace: v.Namespace, ServiceAccount: VeleroServiceAcct, Policy: pulumi.String(policy),
+		Tags: pulumi.StringMap{kitiam.ServiceAccountTag: pulumi.String(v.Namespace + "/" + VeleroServiceAcct)},
 	}, opts...)
-	if err != nil {
-		return err
-	}
-	perms, err := iam.NewRolePolicy(ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: pulumi.String(policy)}, opts...)
 	if err != nil {
 		return err
 	}

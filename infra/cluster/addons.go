@@ -11,10 +11,10 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
 	"github.com/suoke-life/suoke-platform/infra/cluster/platform"
-	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 )
 
 // The EKS managed add-ons, in the order a real `up` needs them, their footprints, and the storage
@@ -59,7 +59,7 @@ type vpcCNIConfig struct {
 // role: the node role has no CNI permissions) and kube-proxy.
 func earlyAddons(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) ([]pulumi.Resource, error) {
 	cniRole, err := c.irsa().Role(ctx, "vpc-cni", tenancy.NamespaceKubeSystem, "aws-node",
-		[]string{roles.ManagedPolicy(c.args.Env, "AmazonEKS_CNI_Policy")}, nil)
+		[]string{kitiam.ManagedPolicyARN(c.args.Env.Partition, "AmazonEKS_CNI_Policy")}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -80,16 +80,16 @@ func earlyAddons(ctx *pulumi.Context, c *Cluster, cl *eks.Cluster) ([]pulumi.Res
 func lateAddons(ctx *pulumi.Context, c *Cluster, cp *controlPlaneOut, nodes []pulumi.Resource) ([]pulumi.Resource, error) {
 	env := c.args.Env
 	after := pulumi.DependsOn(nodes)
-	ebsKMS := cp.key.Arn.ApplyT(func(arn string) string {
-		return roles.Doc(
-			roles.Statement{Sid: "EncryptVolumes", Effect: "Allow", Resource: arn,
+	ebsKMS := cp.key.Arn.ApplyT(func(arn string) (string, error) {
+		return kitiam.Document(
+			kitiam.Statement{Sid: "EncryptVolumes", Effect: "Allow", Resource: arn,
 				Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}},
-			roles.Statement{Sid: "AttachVolumes", Effect: "Allow", Resource: arn, Action: []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
+			kitiam.Statement{Sid: "AttachVolumes", Effect: "Allow", Resource: arn, Action: []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"},
 				Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}},
-		).String()
+		)
 	}).(pulumi.StringOutput)
 	ebsRole, err := c.irsa().Role(ctx, "ebs-csi", tenancy.NamespaceKubeSystem, "ebs-csi-controller-sa",
-		[]string{env.ARN("iam", "", "aws", "policy/service-role/AmazonEBSCSIDriverPolicy")}, ebsKMS)
+		[]string{kitiam.ManagedPolicyARN(env.Partition, "service-role/AmazonEBSCSIDriverPolicy")}, ebsKMS)
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@ type Cluster struct {
 	Endpoint    pulumi.StringOutput
 	// CertificateAuthority is the cluster CA, base64 (certificateAuthority.data).
 	CertificateAuthority pulumi.StringOutput
-	// OIDCProviderARN and OIDCIssuerURL are what IRSA trust policies name (TrustPolicyFor builds
-	// them).
+	// OIDCProviderARN and OIDCIssuerURL are what IRSA trust policies name (iam.ServiceAccountTrustOf
+	// and iam.NewServiceAccountRole build them).
 	OIDCProviderARN pulumi.StringOutput
 	OIDCIssuerURL   pulumi.StringOutput
 	// KMSKeyARN is the cluster's key: Secrets envelope encryption, node and PVC volumes.
@@ -167,12 +167,6 @@ func build(ctx *pulumi.Context, c *Cluster) error {
 // irsa builds this cluster's IRSA roles (after the control plane: it names the OIDC provider).
 func (c *Cluster) irsa() roles.IRSA {
 	return roles.IRSA{Prefix: c.name, ClusterName: c.Name, Parent: c, OIDCProviderARN: c.OIDCProviderARN, OIDCIssuerURL: c.OIDCIssuerURL}
-}
-
-// TrustPolicyFor returns the trust policy of an IAM role that only the given service account of
-// this cluster can assume (IRSA).
-func (c *Cluster) TrustPolicyFor(namespace, serviceAccount string) pulumi.StringOutput {
-	return c.irsa().TrustPolicyFor(namespace, serviceAccount)
 }
 
 // Images are the images this cluster's pods pull, before the registries map them.

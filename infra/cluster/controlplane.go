@@ -13,8 +13,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
-	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/protection"
 )
 
@@ -68,29 +68,33 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 		return nil, err
 	}
 
-	principals, err := roles.TrustedPrincipals(ctx, env, "eks")
+	principals, err := kitiam.TrustedServicePrincipals(ctx, env, "eks")
+	if err != nil {
+		return nil, err
+	}
+	trust, err := kitiam.ServiceTrust(principals, "")
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, c.name+"-control-plane", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(roles.ServiceTrust(principals, env.AccountID, false)),
+		AssumeRolePolicy: pulumi.String(trust),
 		Description:      pulumi.String("EKS control plane of " + a.Name),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := roles.Attach(ctx, c.name+"-control-plane", role, []string{roles.ManagedPolicy(env, "AmazonEKSClusterPolicy")}, parent)
+	deps, err := kitiam.AttachManagedPolicies(ctx, c.name+"-control-plane", role, []string{kitiam.ManagedPolicyARN(env.Partition, "AmazonEKSClusterPolicy")}, parent)
 	if err != nil {
 		return nil, err
 	}
 	kmsUse, err := iam.NewRolePolicy(ctx, c.name+"-control-plane-kms", &iam.RolePolicyArgs{
 		Role: role.Name,
-		Policy: key.Arn.ApplyT(func(arn string) string {
-			return roles.Doc(
-				roles.Statement{Sid: "EnvelopeEncryption", Effect: "Allow", Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants"}, Resource: arn},
-				roles.Statement{Sid: "Grants", Effect: "Allow", Action: "kms:CreateGrant", Resource: arn,
+		Policy: key.Arn.ApplyT(func(arn string) (string, error) {
+			return kitiam.Document(
+				kitiam.Statement{Sid: "EnvelopeEncryption", Effect: "Allow", Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants"}, Resource: arn},
+				kitiam.Statement{Sid: "Grants", Effect: "Allow", Action: "kms:CreateGrant", Resource: arn,
 					Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}},
-			).String()
+			)
 		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {
@@ -138,7 +142,7 @@ func controlPlane(ctx *pulumi.Context, c *Cluster) (*controlPlaneOut, error) {
 
 	oidc, err := iam.NewOpenIdConnectProvider(ctx, c.name+"-oidc", &iam.OpenIdConnectProviderArgs{
 		Url:           c.OIDCIssuerURL,
-		ClientIdLists: pulumi.StringArray{pulumi.String(roles.IRSAAudience)},
+		ClientIdLists: pulumi.StringArray{pulumi.String(kitiam.IRSAAudience)},
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -199,20 +203,23 @@ func clusterKey(ctx *pulumi.Context, c *Cluster, opts []pulumi.ResourceOption) (
 	env := c.args.Env
 	root := env.ARN("iam", "", env.AccountID, "root")
 	viaEC2 := map[string]any{"kms:ViaService": awsfacts.EC2ViaServices(env.Region, env.DNSSuffix), "kms:CallerAccount": env.AccountID}
-	policy := roles.Doc(
-		roles.Statement{Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*"},
-		roles.Statement{Sid: "EBSThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+	policy, err := kitiam.Document(
+		kitiam.Statement{Sid: "AccountAdministers", Effect: "Allow", Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*"},
+		kitiam.Statement{Sid: "EBSThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
 			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: "*",
 			Condition: map[string]map[string]any{"StringEquals": viaEC2}},
-		roles.Statement{Sid: "EBSGrantsThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
+		kitiam.Statement{Sid: "EBSGrantsThroughEC2", Effect: "Allow", Principal: map[string]any{"AWS": "*"},
 			Action: "kms:CreateGrant", Resource: "*", Condition: map[string]map[string]any{
 				"StringEquals": viaEC2, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
 	)
+	if err != nil {
+		return nil, err
+	}
 	return kms.NewKey(ctx, c.name+"-key", &kms.KeyArgs{
 		Description:          pulumi.String("EKS " + c.args.Name + ": Secrets envelope encryption, node and volume encryption"),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(protection.KeyDeletionWindowDays(c.args.Protect)),
-		Policy:               pulumi.String(policy.String()),
+		Policy:               pulumi.String(policy),
 	}, opts...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // line is one priced quantity of a resource, per month, in the unit of its meter's price.
@@ -505,7 +506,7 @@ func annotation(r *Resource, key string) string {
 }
 
 // bucketRoleKeys are the tags components name a bucket's purpose with.
-var bucketRoleKeys = []string{"suoke.life/bucket-role", "suoke.life/role"}
+var bucketRoleKeys = []string{tags.BucketRole, "suoke.life/role"}
 
 // bucketUsage says what a bucket of each role holds, from the usage config. Backup buckets (the
 // primary and its DR replica) each hold one copy of cost.backupStorageGB.
@@ -513,7 +514,7 @@ var bucketUsage = map[string]struct {
 	gb  func(config.CostUsage) int
 	key string
 }{
-	"backups": {func(u config.CostUsage) int { return u.BackupStorageGB }, "cost.backupStorageGB"},
+	tags.BucketRoleBackups: {func(u config.CostUsage) int { return u.BackupStorageGB }, "cost.backupStorageGB"},
 }
 
 // bucket prices what a bucket stores, by its role, at S3 Standard (lifecycle transitions to colder

@@ -1,16 +1,21 @@
 // Package iam is the one way the program writes IAM: policy documents from typed statements, the
-// trust policy of a role one Kubernetes service account assumes (IRSA), and that role with its inline
-// policy. Every component that needs a role for a pod or a policy document uses it, so the policy
-// language's version, the IRSA audience and the condition keys are written once.
+// trust policy of a role AWS services assume and of a role one Kubernetes service account assumes
+// (IRSA), that IRSA role with its managed and inline policies, and managed-policy attachments. Every
+// component that needs a role or a policy document uses it, so the policy language's version, the
+// IRSA audience, the service principals a partition requires and the condition keys are written once.
 package iam
 
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/suoke-life/suoke-platform/infra/awsfacts"
+	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
 // Version is the current version of the IAM policy language ("2012-10-17"; IAM User Guide, "IAM
@@ -90,6 +95,70 @@ func isEmpty(v any) bool {
 	return false
 }
 
+// ServiceAccountTag names, on an IRSA role, the one service account ("namespace/name") it trusts, so
+// that reviewers and the policy rules (infra/policy) can check trust against intent.
+const ServiceAccountTag = "suoke.life/service-account"
+
+// TrustedServicePrincipals returns the principals a service role's trust policy names: the service's
+// principal as the provider reports it (getServicePrincipal), then those the partition requires
+// beyond that answer (awsfacts.TrustedServicePrincipals). The provider answers ec2.amazonaws.com in
+// aws-cn too, but EKS there rejects a node role that does not trust ec2.amazonaws.com.cn, so an EC2
+// role trusts both in China and ec2.amazonaws.com alone elsewhere; EKS is eks.amazonaws.com in both.
+func TrustedServicePrincipals(ctx *pulumi.Context, env *identity.Env, service string) ([]string, error) {
+	sp, err := env.ServicePrincipal(ctx, service)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{sp}
+	for _, p := range awsfacts.TrustedServicePrincipals(env.Partition, service) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// ServiceTrust is the trust policy of a role AWS services assume: one principal is written as a
+// string, several as a list (IAM accepts both). A non-empty sourceAccount adds the confused-deputy
+// guard: only the service acting for that account may assume the role.
+func ServiceTrust(principals []string, sourceAccount string) (string, error) {
+	if len(principals) == 0 {
+		return "", fmt.Errorf("iam: service trust: Principal: Required value")
+	}
+	var p any = principals
+	if len(principals) == 1 {
+		p = principals[0]
+	}
+	st := Statement{Effect: "Allow", Principal: map[string]any{"Service": p}, Action: "sts:AssumeRole"}
+	if sourceAccount != "" {
+		st.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": sourceAccount}}
+	}
+	return Document(st)
+}
+
+// ManagedPolicyARN is the ARN of an AWS managed policy in the partition; name may carry a path
+// ("service-role/AmazonEBSCSIDriverPolicy"). AWS owns them, so the account is "aws".
+func ManagedPolicyARN(partition, name string) string {
+	return "arn:" + partition + ":iam::aws:policy/" + name
+}
+
+// AttachManagedPolicies attaches managed policies to a role, one attachment per policy, named name
+// + "-" + the policy's name in lower case.
+func AttachManagedPolicies(ctx *pulumi.Context, name string, role *awsiam.Role, arns []string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var out []pulumi.Resource
+	for _, arn := range arns {
+		short := arn[strings.LastIndex(arn, "/")+1:]
+		a, err := awsiam.NewRolePolicyAttachment(ctx, name+"-"+strings.ToLower(short), &awsiam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(arn),
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
 // ServiceAccountSubject is the subject of a service account's projected token.
 func ServiceAccountSubject(namespace, serviceAccount string) string {
 	return "system:serviceaccount:" + namespace + ":" + serviceAccount
@@ -129,7 +198,8 @@ func ServiceAccountTrustOf(providerARN, issuerURL pulumi.StringInput, namespace,
 
 // ServiceAccountRoleArgs are one IRSA role's.
 type ServiceAccountRoleArgs struct {
-	// Name is the role's IAM name (explicit, so that its ARN is known before it exists).
+	// Name is the role's IAM name: explicit, so that its ARN is known before it exists. Empty, the
+	// provider names it after the resource (the cluster's own roles, whose ARNs are read as outputs).
 	Name        string
 	Description string
 	// OIDCProviderARN and OIDCIssuer are the cluster's IAM OIDC provider.
@@ -138,28 +208,38 @@ type ServiceAccountRoleArgs struct {
 	// Namespace and ServiceAccount are the one account that may assume the role.
 	Namespace      string
 	ServiceAccount string
-	// Policy is the role's inline policy document.
+	// ManagedPolicyARNs are attached to the role (AttachManagedPolicies, under the resource name name).
+	ManagedPolicyARNs []string
+	// Policy is the role's inline policy document. Nil, the role has none: its permissions are the
+	// managed policies, or a policy its caller attaches where a release must depend on it, or none
+	// at all (a service that needs no AWS access still gets its one role).
 	Policy pulumi.StringInput
 	Tags   pulumi.StringMap
 }
 
-// NewServiceAccountRole creates an IRSA role and its inline policy, both under the resource name
-// name.
+// NewServiceAccountRole creates an IRSA role, its managed-policy attachments and its inline policy
+// (nil without one), all under the resource name name.
 func NewServiceAccountRole(ctx *pulumi.Context, name string, a ServiceAccountRoleArgs, opts ...pulumi.ResourceOption) (*awsiam.Role, *awsiam.RolePolicy, error) {
 	if a.OIDCProviderARN == nil || a.OIDCIssuer == nil {
 		return nil, nil, fmt.Errorf("iam: role %s: oidcProviderArn and oidcIssuer: Required value", name)
 	}
-	if a.Policy == nil {
-		return nil, nil, fmt.Errorf("iam: role %s: policy: Required value", name)
-	}
-	role, err := awsiam.NewRole(ctx, name, &awsiam.RoleArgs{
-		Name:             pulumi.String(a.Name),
+	ra := &awsiam.RoleArgs{
 		Description:      pulumi.String(a.Description),
 		AssumeRolePolicy: ServiceAccountTrustOf(a.OIDCProviderARN, a.OIDCIssuer, a.Namespace, a.ServiceAccount),
 		Tags:             a.Tags,
-	}, opts...)
+	}
+	if a.Name != "" {
+		ra.Name = pulumi.String(a.Name)
+	}
+	role, err := awsiam.NewRole(ctx, name, ra, opts...)
 	if err != nil {
 		return nil, nil, err
+	}
+	if _, err := AttachManagedPolicies(ctx, name, role, a.ManagedPolicyARNs, opts...); err != nil {
+		return nil, nil, err
+	}
+	if a.Policy == nil {
+		return role, nil, nil
 	}
 	policy, err := awsiam.NewRolePolicy(ctx, name, &awsiam.RolePolicyArgs{Role: role.Name, Policy: a.Policy}, opts...)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
+	tagkit "github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // Resource types the backup rules read.
@@ -21,9 +22,9 @@ const (
 	typeVaultLock     = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 	typeBackupPlan    = "aws:backup/plan:Plan"
 	typeKMSKey        = "aws:kms/key:Key"
-	bucketRoleTag     = "suoke.life/bucket-role"
-	bucketRoleLogs    = "access-logs"
-	bucketRoleBackups = "backups"
+	bucketRoleTag     = tagkit.BucketRole
+	bucketRoleLogs    = tagkit.BucketRoleAccessLogs
+	bucketRoleBackups = tagkit.BucketRoleBackups
 )
 
 var backupRules = []Rule{

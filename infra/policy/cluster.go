@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -329,7 +330,7 @@ func irsaStatement(r *plan.Resource, st map[string]any) Finding {
 	case aud != "sts.amazonaws.com":
 		return fail(r.URN, "web-identity trust does not pin the audience to sts.amazonaws.com (aud %q)", aud)
 	}
-	if want := Tag(r, "suoke.life/service-account"); want != "" && "system:serviceaccount:"+strings.Replace(want, "/", ":", 1) != sub {
+	if want := Tag(r, iam.ServiceAccountTag); want != "" && "system:serviceaccount:"+strings.Replace(want, "/", ":", 1) != sub {
 		return fail(r.URN, "role is tagged for %s but trusts %s", want, sub)
 	}
 	return pass(r.URN, "trusts only %s", sub)

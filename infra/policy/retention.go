@@ -11,6 +11,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/awsfacts"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/plan"
+	tagkit "github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // The retention rules hold every log sink of the recorded graph to the configured floor,
@@ -31,7 +32,7 @@ const (
 
 // logBucketRoles are the bucket-role tags of buckets that hold logs: S3 server and ALB access logs,
 // the audit trail, the application-log archive.
-var logBucketRoles = map[string]bool{"access-logs": true, "audit": true, "log-archive": true}
+var logBucketRoles = map[string]bool{tagkit.BucketRoleAccessLogs: true, tagkit.BucketRoleAudit: true, tagkit.BucketRoleLogArchive: true}
 
 // forever is a retention that never expires (a log group without retention, a bucket without expiry).
 const forever = math.MaxInt32

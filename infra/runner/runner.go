@@ -81,17 +81,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	env := args.Env
 
 	// EC2 assumes the role: the provider's principal plus, in aws-cn, what EC2 presents there.
-	ec2Principal, err := env.ServicePrincipal(ctx, "ec2")
+	principals, err := kitiam.TrustedServicePrincipals(ctx, env, "ec2")
 	if err != nil {
 		return nil, err
 	}
-	principals := []string{ec2Principal}
-	for _, p := range awsfacts.TrustedServicePrincipals(env.Partition, "ec2") {
-		if p != ec2Principal {
-			principals = append(principals, p)
-		}
-	}
-	trust, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": principals}, Action: "sts:AssumeRole"})
+	trust, err := kitiam.ServiceTrust(principals, "")
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +101,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	r.RoleARN = role.Arn
 	ssm, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: pulumi.String(env.ARN("iam", "", "aws", "policy/"+SSMManagedPolicy)),
+		Role: role.Name, PolicyArn: pulumi.String(kitiam.ManagedPolicyARN(env.Partition, SSMManagedPolicy)),
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
 
@@ -93,12 +93,16 @@ func (a Args) groupsOf(t config.Tier) []nodeGroup {
 func New(ctx *pulumi.Context, a Args) (*NodeGroups, error) {
 	env := a.Env
 	parent := pulumi.Parent(a.Parent)
-	principals, err := roles.TrustedPrincipals(ctx, env, "ec2")
+	principals, err := kitiam.TrustedServicePrincipals(ctx, env, "ec2")
+	if err != nil {
+		return nil, err
+	}
+	trust, err := kitiam.ServiceTrust(principals, "")
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, a.Prefix+"-nodes", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(roles.ServiceTrust(principals, env.AccountID, false)),
+		AssumeRolePolicy: pulumi.String(trust),
 		Description:      pulumi.String("EKS nodes of " + a.ClusterName),
 	}, parent)
 	if err != nil {
@@ -107,9 +111,9 @@ func New(ctx *pulumi.Context, a Args) (*NodeGroups, error) {
 	out := &NodeGroups{RoleARN: role.Arn}
 	var arns []string
 	for _, p := range nodePolicies {
-		arns = append(arns, roles.ManagedPolicy(env, p))
+		arns = append(arns, kitiam.ManagedPolicyARN(env.Partition, p))
 	}
-	deps, err := roles.Attach(ctx, a.Prefix+"-nodes", role, arns, parent)
+	deps, err := kitiam.AttachManagedPolicies(ctx, a.Prefix+"-nodes", role, arns, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +123,13 @@ func New(ctx *pulumi.Context, a Args) (*NodeGroups, error) {
 		for _, r := range rules {
 			repos = append(repos, env.ARN("ecr", env.Region, env.AccountID, "repository/"+r.Prefix+"/*"))
 		}
+		doc, err := kitiam.Document(kitiam.Statement{Effect: "Allow", Action: []string{"ecr:CreateRepository", "ecr:BatchImportUpstreamImage"}, Resource: repos})
+		if err != nil {
+			return nil, err
+		}
 		pol, err := iam.NewRolePolicy(ctx, a.Prefix+"-nodes-pull-through", &iam.RolePolicyArgs{
 			Role:   role.Name,
-			Policy: pulumi.String(roles.Doc(roles.Statement{Effect: "Allow", Action: []string{"ecr:CreateRepository", "ecr:BatchImportUpstreamImage"}, Resource: repos}).String()),
+			Policy: pulumi.String(doc),
 		}, parent)
 		if err != nil {
 			return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
@@ -203,21 +204,26 @@ func (c *Platform) install(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	// The controller's policy is attached here (same name and parent as ServiceAccountRole gives it)
+	// The controller's policy is attached here (same name and parent as iam.NewServiceAccountRole
+	// gives it)
 	// so that the release can depend on it: on destroy the controller must keep its permissions
 	// until it is deleted, after the Ingresses whose load balancers it removes.
 	lbcRole, err := c.args.IRSA.Role(ctx, "lb-controller", tenancy.NamespaceKubeSystem, ReleaseLBController, nil, nil)
 	if err != nil {
 		return err
 	}
-	lbcPerms, err := iam.NewRolePolicy(ctx, c.args.Prefix+"-lb-controller", &iam.RolePolicyArgs{Role: lbcRole.Name, Policy: pulumi.String(lbcPolicy.String())}, pulumi.Parent(c.args.Parent))
+	lbcPerms, err := iam.NewRolePolicy(ctx, c.args.Prefix+"-lb-controller", &iam.RolePolicyArgs{Role: lbcRole.Name, Policy: pulumi.String(lbcPolicy)}, pulumi.Parent(c.args.Parent))
 	if err != nil {
 		return err
 	}
 	if c.LoadBalancerController, err = c.release(ctx, ReleaseLBController, tenancy.NamespaceKubeSystem, c.lbControllerValues(lbcRole.Arn), pulumi.DependsOn([]pulumi.Resource{lbcPerms})); err != nil {
 		return err
 	}
-	caRole, err := c.args.IRSA.Role(ctx, "autoscaler", tenancy.NamespaceKubeSystem, ReleaseAutoscaler, nil, pulumi.String(autoscalerPolicy(c).String()))
+	caPolicy, err := autoscalerPolicy(c)
+	if err != nil {
+		return err
+	}
+	caRole, err := c.args.IRSA.Role(ctx, "autoscaler", tenancy.NamespaceKubeSystem, ReleaseAutoscaler, nil, pulumi.String(caPolicy))
 	if err != nil {
 		return err
 	}
@@ -410,14 +416,14 @@ func (c *Platform) autoscalerValues(role pulumi.StringOutput) pulumi.MapOutput {
 
 // autoscalerPolicy is the cluster autoscaler's IAM policy (its AWS provider README, "IAM Policy",
 // read 2026-11-25): read everywhere; change capacity only of groups tagged as this cluster's.
-func autoscalerPolicy(c *Platform) roles.Document {
-	return roles.Doc(
-		roles.Statement{Sid: "Describe", Effect: "Allow", Resource: "*", Action: []string{
+func autoscalerPolicy(c *Platform) (string, error) {
+	return kitiam.Document(
+		kitiam.Statement{Sid: "Describe", Effect: "Allow", Resource: "*", Action: []string{
 			"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
 			"autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
 			"ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
 		}},
-		roles.Statement{Sid: "ScaleOwnGroups", Effect: "Allow", Resource: "*",
+		kitiam.Statement{Sid: "ScaleOwnGroups", Effect: "Allow", Resource: "*",
 			Action:    []string{"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/" + c.args.ClusterName: "owned"}}},
 	)
@@ -470,19 +476,19 @@ func (c *Platform) vpaValues() vpaValues {
 // lbControllerPolicy is the load balancer controller's IAM policy: the controller's own
 // docs/install/iam_policy.json (v3.5.0; iam_policy_cn.json differs only in partition), without the
 // WAF classic, Shield and Cognito actions this cluster turns off. ARNs take this partition.
-func lbControllerPolicy(ctx *pulumi.Context, env *identity.Env) (roles.Document, error) {
+func lbControllerPolicy(ctx *pulumi.Context, env *identity.Env) (string, error) {
 	elb, err := env.ServicePrincipal(ctx, "elasticloadbalancing")
 	if err != nil {
-		return roles.Document{}, err
+		return "", err
 	}
 	arn := func(svc, res string) string { return env.ARN(svc, "*", "*", res) }
 	clusterTagged := map[string]map[string]any{"Null": {"aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
 	requestTagged := map[string]map[string]any{"Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}
 	retag := map[string]map[string]any{"Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
 	lbs := []string{arn("elasticloadbalancing", "targetgroup/*/*"), arn("elasticloadbalancing", "loadbalancer/net/*/*"), arn("elasticloadbalancing", "loadbalancer/app/*/*")}
-	return roles.Doc(
-		roles.Statement{Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": elb}}},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{
+	return kitiam.Document(
+		kitiam.Statement{Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": elb}}},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{
 			"ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
 			"ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
 			"ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc",
@@ -493,36 +499,36 @@ func lbControllerPolicy(ctx *pulumi.Context, env *identity.Env) (roles.Document,
 			"elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
 			"elasticloadbalancing:DescribeCapacityReservation",
 		}},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{
 			"acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
 			"wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
 		}},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: "ec2:CreateSecurityGroup"},
-		roles.Statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: "ec2:CreateTags",
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: "ec2:CreateSecurityGroup"},
+		kitiam.Statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: "ec2:CreateTags",
 			Condition: map[string]map[string]any{"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"}, "Null": {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}},
-		roles.Statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: []string{"ec2:CreateTags", "ec2:DeleteTags"}, Condition: retag},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"}, Condition: clusterTagged},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"}, Condition: requestTagged},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"}},
-		roles.Statement{Effect: "Allow", Resource: lbs, Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Condition: retag},
-		roles.Statement{Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Resource: []string{
+		kitiam.Statement{Effect: "Allow", Resource: arn("ec2", "security-group/*"), Action: []string{"ec2:CreateTags", "ec2:DeleteTags"}, Condition: retag},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"}, Condition: clusterTagged},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"}, Condition: requestTagged},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"}},
+		kitiam.Statement{Effect: "Allow", Resource: lbs, Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Condition: retag},
+		kitiam.Statement{Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Resource: []string{
 			arn("elasticloadbalancing", "listener/net/*/*/*"), arn("elasticloadbalancing", "listener/app/*/*/*"),
 			arn("elasticloadbalancing", "listener-rule/net/*/*/*"), arn("elasticloadbalancing", "listener-rule/app/*/*/*"),
 		}},
-		roles.Statement{Effect: "Allow", Resource: "*", Condition: clusterTagged, Action: []string{
+		kitiam.Statement{Effect: "Allow", Resource: "*", Condition: clusterTagged, Action: []string{
 			"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
 			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
 			"elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
 			"elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
 		}},
-		roles.Statement{Effect: "Allow", Resource: lbs, Action: "elasticloadbalancing:AddTags", Condition: map[string]map[string]any{
+		kitiam.Statement{Effect: "Allow", Resource: lbs, Action: "elasticloadbalancing:AddTags", Condition: map[string]map[string]any{
 			"StringEquals": {"elasticloadbalancing:CreateAction": []string{"CreateTargetGroup", "CreateLoadBalancer"}},
 			"Null":         {"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}}},
-		roles.Statement{Effect: "Allow", Resource: arn("elasticloadbalancing", "targetgroup/*/*"), Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}},
-		roles.Statement{Effect: "Allow", Resource: "*", Action: []string{
+		kitiam.Statement{Effect: "Allow", Resource: arn("elasticloadbalancing", "targetgroup/*/*"), Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}},
+		kitiam.Statement{Effect: "Allow", Resource: "*", Action: []string{
 			"elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
 			"elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
 		}},
-	), nil
+	)
 }

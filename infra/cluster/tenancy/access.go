@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
 
@@ -38,14 +38,14 @@ func RedisConnectResources(partition, region, account, stack, service string) []
 // ServiceStatements are the statements of a service's role: Redis connect for a cache user, then its
 // awsAccess statements as configured (config validated them: named resources in the partition).
 // Empty: the role has no policy.
-func ServiceStatements(partition, region, account, stack string, s config.Service) []roles.Statement {
-	var out []roles.Statement
+func ServiceStatements(partition, region, account, stack string, s config.Service) []kitiam.Statement {
+	var out []kitiam.Statement
 	if s.Cache {
-		out = append(out, roles.Statement{Sid: "RedisConnectAsOwnUser", Effect: "Allow", Action: "elasticache:Connect",
+		out = append(out, kitiam.Statement{Sid: "RedisConnectAsOwnUser", Effect: "Allow", Action: "elasticache:Connect",
 			Resource: RedisConnectResources(partition, region, account, stack, s.Name)})
 	}
 	for i, g := range s.AWSAccess {
-		out = append(out, roles.Statement{Sid: fmt.Sprintf("AWSAccess%d", i), Effect: "Allow", Action: g.Actions, Resource: g.Resources})
+		out = append(out, kitiam.Statement{Sid: fmt.Sprintf("AWSAccess%d", i), Effect: "Allow", Action: g.Actions, Resource: g.Resources})
 	}
 	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/cluster/roles"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
+	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
@@ -221,7 +222,11 @@ func servicesOn(svcs []config.Service, t config.Tier) []config.Service {
 func serviceAccount(ctx *pulumi.Context, a Args, c *Tenancy, s config.Service, ns string, opts ...pulumi.ResourceOption) error {
 	var inline pulumi.StringInput
 	if stmts := ServiceStatements(a.Env.Partition, a.Env.Region, a.Env.AccountID, ctx.Stack(), s); len(stmts) > 0 {
-		inline = pulumi.String(roles.Doc(stmts...).String())
+		doc, err := kitiam.Document(stmts...)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", s.Name, err)
+		}
+		inline = pulumi.String(doc)
 	}
 	role, err := a.IRSA.Role(ctx, "sa-"+s.Name, ns, s.Name, nil, inline)
 	if err != nil {

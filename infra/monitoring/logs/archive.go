@@ -2,13 +2,14 @@ package logs
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/bucket"
 	"github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/scope"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // The application-log archive: Fluent Bit writes every container log twice, to OpenSearch (searchable,
@@ -16,33 +17,24 @@ import (
 // it for logRetentionMinimumDays (the Cybersecurity Law's six months, infra/config/retention.go). The
 // two copies are written together, so the logs are kept for the longer of the two periods, and the
 // domain stays sized for its hot period only.
-const (
-	// LogArchivePrefix is where Fluent Bit writes in the bucket; its role may put objects there only.
-	LogArchivePrefix = "app-logs/"
-	// BucketRoleTag marks what a bucket holds; log-archive buckets are log sinks the retention rules
-	// (infra/policy/retention.go) check.
-	BucketRoleTag        = "suoke.life/bucket-role"
-	BucketRoleLogArchive = "log-archive"
-)
+
+// LogArchivePrefix is where Fluent Bit writes in the bucket; its role may put objects there only.
+const LogArchivePrefix = "app-logs/"
 
 // logArchiveBucketName is the bucket's name: the cluster's and the account's, within S3's 63 characters.
 func logArchiveBucketName(cluster, account string) string {
-	suffix := "-app-logs-" + account
-	n := strings.ToLower(cluster)
-	if len(n)+len(suffix) > 63 {
-		n = strings.TrimRight(n[:63-len(suffix)], "-")
-	}
-	return n + suffix
+	return bucket.Name(cluster, "app-logs", account)
 }
 
 // newArchive creates the archive bucket: private, encrypted with the monitoring key, versioned,
-// TLS only, current objects expiring after the floor.
+// TLS only, current objects expiring after the floor. Its bucket-role tag (tags.BucketRoleLogArchive)
+// makes it a log sink the retention rules (infra/policy/retention.go) check.
 func newArchive(s scope.Scope, name string, days int) (*s3.BucketV2, error) {
 	// Objects are written once: the current version expires at the floor, a noncurrent one (that
 	// expiry's, or a stray delete's) a day later; a multipart upload a restarted Fluent Bit left behind
 	// is aborted after two days.
 	return s.PrivateBucket("log-archive", name,
-		map[string]string{BucketRoleTag: BucketRoleLogArchive, "suoke.life/log-source": "fluent-bit"},
+		map[string]string{tags.BucketRole: tags.BucketRoleLogArchive, "suoke.life/log-source": "fluent-bit"},
 		&s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id: pulumi.String("expire-after-retention"), Status: pulumi.String("Enabled"),
 			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},

@@ -15,6 +15,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/suoke-life/suoke-platform/infra/bucket"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/identity"
@@ -89,56 +90,18 @@ func (s Scope) Release(key, releaseName string, values map[string]any, extra pul
 	return r, err
 }
 
-// PrivateBucket is one bucket of the monitoring data: emptied on delete only where the stack is not
-// protected, public access blocked, SSE-KMS with the monitoring key and a bucket key, versioned, the
-// given lifecycle rule, and TLS only. child names every part.
+// PrivateBucket is one bucket of the monitoring data (bucket.NewPrivate): emptied on delete only
+// where the stack is not protected, public access blocked, SSE-KMS with the monitoring key and a
+// bucket key, versioned, the given lifecycle rule, and TLS only. child names every part.
 func (s Scope) PrivateBucket(child, name string, extra map[string]string, rule *s3.BucketLifecycleConfigurationV2RuleArgs) (*s3.BucketV2, error) {
-	bucket, err := s3.NewBucketV2(s.Ctx, s.Child(child), &s3.BucketV2Args{
-		Bucket: pulumi.String(name), ForceDestroy: pulumi.Bool(!s.Protect), Tags: tags.Of(s.Tags, extra),
+	b, err := bucket.NewPrivate(s.Ctx, s.Child(child), bucket.Args{
+		Bucket: name, Partition: s.Env.Partition, ForceDestroy: !s.Protect, Tags: tags.Of(s.Tags, extra),
+		KMSKeyARN: s.Key.Arn, Lifecycle: rule,
 	}, s.AWS()...)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s3.NewBucketPublicAccessBlock(s.Ctx, s.Child(child), &s3.BucketPublicAccessBlockArgs{
-		Bucket: bucket.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
-		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, s.AWS()...); err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(s.Ctx, s.Child(child), &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: s.Key.Arn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, s.AWS()...); err != nil {
-		return nil, err
-	}
-	versioning, err := s3.NewBucketVersioningV2(s.Ctx, s.Child(child), &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, s.AWS()...)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(s.Ctx, s.Child(child), &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(), Rules: s3.BucketLifecycleConfigurationV2RuleArray{rule},
-	}, append(s.AWS(), pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-		return nil, err
-	}
-	bucketARN := s.Env.ARN("s3", "", "", name)
-	tlsOnly, err := iam.Document(iam.Statement{
-		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
-		Resource:  []string{bucketARN, bucketARN + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	_, err = s3.NewBucketPolicy(s.Ctx, s.Child(child), &s3.BucketPolicyArgs{Bucket: bucket.ID(), Policy: pulumi.String(tlsOnly)}, s.AWS()...)
-	return bucket, err
+	return b.Bucket, nil
 }
 
 // RoleName is an IRSA role's explicit name: the cluster and the workload, within IAM's 64 characters.
