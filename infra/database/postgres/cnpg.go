@@ -1,4 +1,4 @@
-package database
+package postgres
 
 import (
 	corev1 "k8s.io/api/core/v1"
