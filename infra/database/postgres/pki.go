@@ -21,6 +21,7 @@ import (
 	apimetav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres/crd"
 )
 
 // The PostgreSQL PKI. Two CAs, so that what lets a client verify the server cannot mint a client:
@@ -194,7 +195,7 @@ func buildPKI(ctx *pulumi.Context, name string, pa *Args, parent, k8s pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	issuer, err := render(ctx, name+"-pg-client-issuer", object{apiVersion: CertManagerAPIVersion, kind: cmv1.ClusterIssuerKind, name: ClientIssuer},
+	issuer, err := crd.Render(ctx, name+"-pg-client-issuer", crd.Object{APIVersion: crd.CertManagerAPIVersion, Kind: cmv1.ClusterIssuerKind, Name: ClientIssuer},
 		cmv1.IssuerSpec{IssuerConfig: cmv1.IssuerConfig{CA: &cmv1.CAIssuer{SecretName: ClientCASecret}}},
 		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{issuerSecret}, pa.DependsOn...)))
 	if err != nil {
@@ -245,8 +246,8 @@ func (p *pki) clientCertificate(ctx *pulumi.Context, name, svc string, pa *Args,
 		Usages:      []cmv1.KeyUsage{cmv1.UsageDigitalSignature, cmv1.UsageClientAuth},
 		PrivateKey:  &cmv1.CertificatePrivateKey{Algorithm: cmv1.ECDSAKeyAlgorithm, Size: 256, RotationPolicy: cmv1.RotationPolicyAlways},
 	}
-	if _, err := render(ctx, name+"-pg-client-cert-"+svc, object{apiVersion: CertManagerAPIVersion, kind: cmv1.CertificateKind,
-		name: secret, namespace: pa.ServiceNamespaces[svc]}, spec,
+	if _, err := crd.Render(ctx, name+"-pg-client-cert-"+svc, crd.Object{APIVersion: crd.CertManagerAPIVersion, Kind: cmv1.CertificateKind,
+		Name: secret, Namespace: pa.ServiceNamespaces[svc]}, spec,
 		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{p.issuer}, pa.ClientDependsOn...))); err != nil {
 		return "", err
 	}

@@ -1,8 +1,8 @@
 // Package postgres builds PostgreSQL as a CloudNativePG cluster on the database node pool: the
 // operator and the Barman Cloud plugin, the Cluster sized from the pool's node (sizing.go), its two
 // CAs and the client certificates (pki.go), the pooler, a database and an owner role per service,
-// and WAL archiving and base backups to S3. Every custom resource goes through the typed CRD structs
-// of cnpg.go (render.go). The data tier component (infra/database) builds it under itself.
+// and WAL archiving and base backups to S3. Every custom resource goes through the typed structs of
+// package crd. The data tier component (infra/database) builds it under itself.
 package postgres
 
 import (
@@ -21,6 +21,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres/crd"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
 	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/pins"
@@ -170,14 +171,14 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 
 	ns := pa.Namespace
 	labels := map[string]string{"app.kubernetes.io/part-of": "suoke-data"}
-	cr := func(kind, objName string) object {
-		return object{apiVersion: CNPGAPIVersion, kind: kind, name: objName, namespace: ns, labels: labels}
+	cr := func(kind, objName string) crd.Object {
+		return crd.Object{APIVersion: crd.CNPGAPIVersion, Kind: kind, Name: objName, Namespace: ns, Labels: labels}
 	}
 
 	// 3. Where backups go, and (DR) where the cluster restores from: the server name is a folder
 	// in the bucket.
 	stores := []pulumi.Resource{}
-	store, err := render(ctx, name+"-object-store", object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: ObjectStoreName, namespace: ns, labels: labels},
+	store, err := crd.Render(ctx, name+"-object-store", crd.Object{APIVersion: crd.BarmanAPIVersion, Kind: crd.KindObjectStore, Name: ObjectStoreName, Namespace: ns, Labels: labels},
 		objectStoreSpec(pa.Env.DNSSuffix, pa.Archive, pa.Settings.BackupRetentionDays), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
 	if err != nil {
 		return nil, err
@@ -186,7 +187,7 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 	// The archives this cluster reads: the bootstrap source's copy and the topology's peer. No
 	// retention on either: expiring another cluster's history is that cluster's business.
 	for _, rs := range pa.readStores() {
-		s, err := render(ctx, name+"-object-store-"+strings.TrimPrefix(rs.name, ClusterName+"-"), object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: rs.name, namespace: ns, labels: labels},
+		s, err := crd.Render(ctx, name+"-object-store-"+strings.TrimPrefix(rs.name, ClusterName+"-"), crd.Object{APIVersion: crd.BarmanAPIVersion, Kind: crd.KindObjectStore, Name: rs.name, Namespace: ns, Labels: labels},
 			objectStoreSpec(pa.Env.DNSSuffix, rs.target, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
 		if err != nil {
 			return nil, err
@@ -199,7 +200,7 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := render(ctx, name+"-postgres", cr(KindCluster, ClusterName), clusterSpec(pa, roleARN),
+	cluster, err := crd.Render(ctx, name+"-postgres", cr(crd.KindCluster, ClusterName), clusterSpec(pa, roleARN),
 		parent, k8s, pulumi.Protect(pa.Protect), pulumi.RetainOnDelete(pa.Protect),
 		// The operator's CRD and webhook first; the plugin and its stores before the first WAL
 		// segment is archived; the role before the pods start calling S3; the CAs before the
@@ -223,15 +224,15 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 				{SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_pod_label_cnpg_io_cluster"}, TargetLabel: "cluster"},
 			}}},
 		}
-		if _, err := render(ctx, name+"-podmonitor-"+pm.role, object{apiVersion: PodMonitorAPIVersion, kind: monitoringv1.PodMonitorsKind,
-			name: ClusterName + "-" + pm.role, namespace: ns, labels: labels}, pmSpec, parent, k8s,
+		if _, err := crd.Render(ctx, name+"-podmonitor-"+pm.role, crd.Object{APIVersion: crd.PodMonitorAPIVersion, Kind: monitoringv1.PodMonitorsKind,
+			Name: ClusterName + "-" + pm.role, Namespace: ns, Labels: labels}, pmSpec, parent, k8s,
 			pulumi.DependsOn(append([]pulumi.Resource{cluster}, pa.DependsOn...))); err != nil {
 			return nil, err
 		}
 	}
 
 	// 6. The pooler, for the clients that authenticate with a password (see poolerSpec).
-	if _, err := render(ctx, name+"-pooler", cr(KindPooler, PoolerName), poolerSpec(pa), parent, k8s, after); err != nil {
+	if _, err := crd.Render(ctx, name+"-pooler", cr(crd.KindPooler, PoolerName), poolerSpec(pa), parent, k8s, after); err != nil {
 		return nil, err
 	}
 
@@ -272,14 +273,14 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 
 	// 8. The daily base backup (WAL is archived continuously); the first one right away.
 	immediate := true
-	if _, err := render(ctx, name+"-scheduled-backup", cr(KindScheduledBackup, ClusterName+"-daily"), ScheduledBackupSpec{
+	if _, err := crd.Render(ctx, name+"-scheduled-backup", cr(crd.KindScheduledBackup, ClusterName+"-daily"), crd.ScheduledBackupSpec{
 		Schedule:             s.BackupSchedule,
 		Immediate:            &immediate,
-		Cluster:              LocalObjectReference{Name: ClusterName},
-		BackupOwnerReference: BackupOwnerScheduled,
-		Method:               BackupMethodPlugin,
-		Target:               BackupTargetStandby,
-		PluginConfiguration:  &BackupPluginConfiguration{Name: BarmanPluginName},
+		Cluster:              crd.LocalObjectReference{Name: ClusterName},
+		BackupOwnerReference: crd.BackupOwnerScheduled,
+		Method:               crd.BackupMethodPlugin,
+		Target:               crd.BackupTargetStandby,
+		PluginConfiguration:  &crd.BackupPluginConfiguration{Name: crd.BarmanPluginName},
 	}, parent, k8s, after); err != nil {
 		return nil, err
 	}
@@ -293,12 +294,12 @@ func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
 // namespace, and the service as one in its own (<service>-postgres-password). It returns the name of
 // the Secret the service's client reads.
 func serviceRole(ctx *pulumi.Context, name string, pa *Args, svc string, password bool,
-	cr func(kind, objName string) object, cluster pulumi.Resource, certs *pki, parent, k8s pulumi.ResourceOption) (string, error) {
+	cr func(kind, objName string) crd.Object, cluster pulumi.Resource, certs *pki, parent, k8s pulumi.ResourceOption) (string, error) {
 	role := roleName(svc)
-	spec := DatabaseRoleSpec{
-		RoleConfiguration: RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
-		ClusterRef:        LocalObjectReference{Name: ClusterName},
-		ReclaimPolicy:     ReclaimRetain,
+	spec := crd.DatabaseRoleSpec{
+		RoleConfiguration: crd.RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
+		ClusterRef:        crd.LocalObjectReference{Name: ClusterName},
+		ReclaimPolicy:     crd.ReclaimRetain,
 	}
 	deps := []pulumi.Resource{cluster}
 	var clientSecret string
@@ -334,7 +335,7 @@ func serviceRole(ctx *pulumi.Context, name string, pa *Args, svc string, passwor
 		}, parent, k8s, pulumi.DependsOn(pa.ClientDependsOn)); err != nil {
 			return "", err
 		}
-		spec.PasswordSecret = &LocalObjectReference{Name: operatorSecret}
+		spec.PasswordSecret = &crd.LocalObjectReference{Name: operatorSecret}
 		deps = append(deps, k8sSecret)
 	} else {
 		// No password at all: pg_hba admits the role by certificate only (clusterSpec).
@@ -345,15 +346,15 @@ func serviceRole(ctx *pulumi.Context, name string, pa *Args, svc string, passwor
 		}
 		clientSecret = s
 	}
-	dbRole, err := render(ctx, name+"-role-"+svc, cr(KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
+	dbRole, err := crd.Render(ctx, name+"-role-"+svc, cr(crd.KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
 	if err != nil {
 		return "", err
 	}
-	if _, err := render(ctx, name+"-db-"+svc, cr(KindDatabase, svc), DatabaseSpec{
-		ClusterRef:    LocalObjectReference{Name: ClusterName},
+	if _, err := crd.Render(ctx, name+"-db-"+svc, cr(crd.KindDatabase, svc), crd.DatabaseSpec{
+		ClusterRef:    crd.LocalObjectReference{Name: ClusterName},
 		Name:          role,
 		Owner:         role,
-		ReclaimPolicy: ReclaimRetain,
+		ReclaimPolicy: crd.ReclaimRetain,
 	}, parent, k8s, pulumi.DependsOn([]pulumi.Resource{cluster, dbRole})); err != nil {
 		return "", err
 	}
@@ -406,14 +407,14 @@ func (pa *Args) readStores() []readStore {
 	return out
 }
 
-func barmanExternal(name, store, server string) ExternalCluster {
-	return ExternalCluster{Name: name, PluginConfiguration: &PluginConfiguration{Name: BarmanPluginName,
+func barmanExternal(name, store, server string) crd.ExternalCluster {
+	return crd.ExternalCluster{Name: name, PluginConfiguration: &crd.PluginConfiguration{Name: crd.BarmanPluginName,
 		Parameters: map[string]string{"barmanObjectName": store, "serverName": server}}}
 }
 
 // clusterSpec is the CloudNativePG Cluster: instances one per AZ on the database pool, sized from
 // the node, synchronous quorum replication, TLS-only access, WAL archived through the plugin.
-func clusterSpec(pa *Args, roleARN string) ClusterSpec {
+func clusterSpec(pa *Args, roleARN string) crd.ClusterSpec {
 	s := pa.Settings
 	size := SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, s.MaxConnections)
 	yes, no := true, false
@@ -438,41 +439,41 @@ func clusterSpec(pa *Args, roleARN string) ClusterSpec {
 	}
 	cpu := footprint.Resources{CPUMilli: size.CPUMilli, MemoryMiB: size.MemoryMiB}
 
-	spec := ClusterSpec{
+	spec := crd.ClusterSpec{
 		Description: "suoke PostgreSQL: a primary and replicas, one per AZ",
 		ImageName:   pa.Registries.Image(pins.Ref(pins.ImagePostgres)),
 		Instances:   s.Instances,
-		PostgresConfiguration: PostgresConfiguration{
+		PostgresConfiguration: crd.PostgresConfiguration{
 			Parameters: params,
 			PgHBA:      hba,
 		},
 		EnableSuperuserAccess:  &no,
-		StorageConfiguration:   StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.StorageGiB), ResizeInUseVolumes: &yes},
-		WalStorage:             &StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.WALStorageGiB), ResizeInUseVolumes: &yes},
-		ServiceAccountTemplate: &ServiceAccountTemplate{Metadata: Metadata{Annotations: map[string]string{irsaAnnotation: roleARN}}},
-		Affinity: AffinityConfiguration{
+		StorageConfiguration:   crd.StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.StorageGiB), ResizeInUseVolumes: &yes},
+		WalStorage:             &crd.StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.WALStorageGiB), ResizeInUseVolumes: &yes},
+		ServiceAccountTemplate: &crd.ServiceAccountTemplate{Metadata: crd.Metadata{Annotations: map[string]string{irsaAnnotation: roleARN}}},
+		Affinity: crd.AffinityConfiguration{
 			EnablePodAntiAffinity: &yes,
 			TopologyKey:           ZoneLabel,
-			PodAntiAffinityType:   PodAntiAffinityHard,
+			PodAntiAffinityType:   crd.PodAntiAffinityHard,
 			NodeSelector:          pa.Database.NodeSelector,
 			Tolerations:           pa.Database.Tolerations,
 		},
 		// Guaranteed QoS: requests equal limits.
 		Resources: requirements(cpu, true),
 		// Updates roll the replicas, then switch the primary over rather than restarting it in place.
-		PrimaryUpdateStrategy: PrimaryUpdateUnsuper,
-		PrimaryUpdateMethod:   PrimaryUpdateSwitch,
+		PrimaryUpdateStrategy: crd.PrimaryUpdateUnsuper,
+		PrimaryUpdateMethod:   crd.PrimaryUpdateSwitch,
 		EnablePDB:             &yes,
 		// Both CAs are ours (pki.go); the operator issues the server certificate from the first, and
 		// the replication and pooler certificates from the second. The pooler serves the server
 		// certificate to its clients, so its service names must be in it for verify-full.
-		Certificates: &CertificatesConfiguration{
+		Certificates: &crd.CertificatesConfiguration{
 			ServerCASecret:    ServerCASecret,
 			ClientCASecret:    ClientCASecret,
 			ServerAltDNSNames: serviceNames(PoolerName, pa.Namespace),
 		},
-		Plugins: []PluginConfiguration{{
-			Name:          BarmanPluginName,
+		Plugins: []crd.PluginConfiguration{{
+			Name:          crd.BarmanPluginName,
 			IsWALArchiver: &yes,
 			Parameters:    map[string]string{"barmanObjectName": ObjectStoreName, "serverName": pa.Archive.ServerName},
 		}},
@@ -481,7 +482,7 @@ func clusterSpec(pa *Args, roleARN string) ClusterSpec {
 	// rather than go unreplicated when none is healthy, so losing a zone loses no committed
 	// transaction. A single instance has nobody to wait for.
 	if s.Instances > 1 {
-		spec.PostgresConfiguration.Synchronous = &SynchronousReplicaConfiguration{Method: SyncMethodAny, Number: 1, DataDurability: DurabilityRequired}
+		spec.PostgresConfiguration.Synchronous = &crd.SynchronousReplicaConfiguration{Method: crd.SyncMethodAny, Number: 1, DataDurability: crd.DurabilityRequired}
 	}
 	// The distributed topology (CloudNativePG docs replica_cluster.md, "Distributed Topology", at
 	// v1.30.0, read 2026-12-02): both clusters list both archives as external clusters, name the
@@ -491,11 +492,11 @@ func clusterSpec(pa *Args, roleARN string) ClusterSpec {
 	// last WAL and leaves status.demotionToken); naming itself primary promotes a replica, after
 	// replaying to the token's LSN when promotionToken is given, at once (a failover) when not.
 	if t := pa.Topology; t != nil {
-		spec.ExternalClusters = []ExternalCluster{
+		spec.ExternalClusters = []crd.ExternalCluster{
 			barmanExternal(t.Self, ObjectStoreName, t.Self),
 			barmanExternal(t.Peer.ServerName, PeerStoreName, t.Peer.ServerName),
 		}
-		spec.ReplicaCluster = &ReplicaClusterConfiguration{Self: t.Self, Primary: t.Primary, Source: t.Peer.ServerName, PromotionToken: t.PromotionToken}
+		spec.ReplicaCluster = &crd.ReplicaClusterConfiguration{Self: t.Self, Primary: t.Primary, Source: t.Peer.ServerName, PromotionToken: t.PromotionToken}
 	}
 	if b := pa.bootstrapSource(); b != nil {
 		// Restore the source's base backup and replay its WAL from the object store. The peer's
@@ -506,9 +507,9 @@ func clusterSpec(pa *Args, roleARN string) ClusterSpec {
 			source = OriginClusterName
 			spec.ExternalClusters = append(spec.ExternalClusters, barmanExternal(source, OriginStoreName, b.ServerName))
 		}
-		spec.Bootstrap = &BootstrapConfiguration{Recovery: &BootstrapRecovery{Source: source}}
+		spec.Bootstrap = &crd.BootstrapConfiguration{Recovery: &crd.BootstrapRecovery{Source: source}}
 	} else {
-		spec.Bootstrap = &BootstrapConfiguration{InitDB: &BootstrapInitDB{
+		spec.Bootstrap = &crd.BootstrapConfiguration{InitDB: &crd.BootstrapInitDB{
 			Database: "app", Owner: "app", DataChecksums: &yes, Encoding: "UTF8",
 			// The builtin provider's C.UTF-8 does not change with the image's glibc, so an image
 			// update cannot silently corrupt text indexes.
@@ -521,17 +522,17 @@ func clusterSpec(pa *Args, roleARN string) ClusterSpec {
 // objectStoreSpec points the plugin at a bucket. The endpoint is named because the archive may sit
 // in the other region of the pair (standby DR), and China's endpoints end in amazonaws.com.cn.
 // retentionDays 0 sets no retention policy.
-func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int) ObjectStoreSpec {
+func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int) crd.ObjectStoreSpec {
 	jobs := int32(2)
-	spec := ObjectStoreSpec{
-		Configuration: BarmanObjectStoreConfiguration{
-			AWS:             &S3Credentials{InheritFromIAMRole: true},
+	spec := crd.ObjectStoreSpec{
+		Configuration: crd.BarmanObjectStoreConfiguration{
+			AWS:             &crd.S3Credentials{InheritFromIAMRole: true},
 			EndpointURL:     "https://s3." + t.Region + "." + dnsSuffix,
 			DestinationPath: t.Path(),
-			Wal:             &WalBackupConfiguration{Compression: CompressionGzip, MaxParallel: 4},
-			Data:            &DataBackupConfiguration{Compression: CompressionGzip, Jobs: &jobs},
+			Wal:             &crd.WalBackupConfiguration{Compression: crd.CompressionGzip, MaxParallel: 4},
+			Data:            &crd.DataBackupConfiguration{Compression: crd.CompressionGzip, Jobs: &jobs},
 		},
-		InstanceSidecarConfiguration: InstanceSidecarConfiguration{
+		InstanceSidecarConfiguration: crd.InstanceSidecarConfiguration{
 			Resources: requirements(footprint.Resources{CPUMilli: SidecarCPUMilli, MemoryMiB: SidecarMemoryMiB}, false),
 		},
 	}
@@ -546,24 +547,24 @@ func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int
 // postgres-rw directly. Half of max_connections is the pooler's, shared by its pods' pools:
 // default_pool_size = (max_connections / 2) / (pods × pools), a pool per password role plus the
 // bootstrap app role; at least 5.
-func poolerSpec(pa *Args) PoolerSpec {
+func poolerSpec(pa *Args) crd.PoolerSpec {
 	s := pa.Settings
 	instances := int32(s.PoolerInstances)
 	pools := len(s.PasswordServices) + 1
 	poolSize := max(5, s.MaxConnections/2/(s.PoolerInstances*pools))
-	return PoolerSpec{
-		Cluster:   LocalObjectReference{Name: ClusterName},
-		Type:      PoolerTypeRW,
+	return crd.PoolerSpec{
+		Cluster:   crd.LocalObjectReference{Name: ClusterName},
+		Type:      crd.PoolerTypeRW,
 		Instances: &instances,
-		PgBouncer: &PgBouncerSpec{
-			PoolMode: PoolModeTransaction,
+		PgBouncer: &crd.PgBouncerSpec{
+			PoolMode: crd.PoolModeTransaction,
 			Image:    pa.Registries.Image(pins.Ref(pins.ImagePgBouncer)),
 			Parameters: map[string]string{
 				"default_pool_size": fmt.Sprint(poolSize),
 				"max_client_conn":   "1000",
 			},
 		},
-		Template: &PodTemplateSpec{Spec: corev1.PodSpec{
+		Template: &crd.PodTemplateSpec{Spec: corev1.PodSpec{
 			Containers:   []corev1.Container{{Name: "pgbouncer", Resources: requirements(poolerResources, false)}},
 			NodeSelector: pa.Platform.NodeSelector,
 			Tolerations:  pa.Platform.Tolerations,

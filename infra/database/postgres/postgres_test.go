@@ -12,6 +12,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/database/internal/dbtest"
 	"github.com/suoke-life/suoke-platform/infra/database/postgres"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres/crd"
 	"github.com/suoke-life/suoke-platform/infra/plan"
 )
 
@@ -129,7 +130,7 @@ func TestEveryRenderedObjectDecodesStrictly(t *testing.T) {
 		}
 		apiVersion, _ := r.Inputs["apiVersion"].(string)
 		kind, _ := r.Inputs["kind"].(string)
-		_, err := postgres.DecodeSpec(apiVersion, kind, r.Inputs["spec"])
+		_, err := crd.DecodeSpec(apiVersion, kind, r.Inputs["spec"])
 		assert.NoError(t, err, r.Name)
 		kinds[apiVersion+"/"+kind]++
 	}
@@ -142,22 +143,22 @@ func TestEveryRenderedObjectDecodesStrictly(t *testing.T) {
 func TestMisspeltFieldIsCaught(t *testing.T) {
 	d := deploy(t, dbtest.PlatformFor(t, "cn-northwest-1", nil), nil)
 	spec := at(d.One(t, dbtest.TypeCluster), "spec").(map[string]any)
-	_, err := postgres.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", spec)
+	_, err := crd.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", spec)
 	require.NoError(t, err)
 
 	top := copyMap(spec)
 	top["instancess"] = 3
-	_, err = postgres.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", top)
+	_, err = crd.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", top)
 	assert.ErrorContains(t, err, `unknown field "instancess"`)
 
 	nested := copyMap(spec)
 	pgc := copyMap(nested["postgresql"].(map[string]any))
 	pgc["synchronous"] = map[string]any{"method": "any", "number": 1, "durability": "required"}
 	nested["postgresql"] = pgc
-	_, err = postgres.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", nested)
+	_, err = crd.DecodeSpec("postgresql.cnpg.io/v1", "Cluster", nested)
 	assert.ErrorContains(t, err, `unknown field "durability"`)
 
-	_, err = postgres.DecodeSpec("postgresql.cnpg.io/v1", "Clustr", spec)
+	_, err = crd.DecodeSpec("postgresql.cnpg.io/v1", "Clustr", spec)
 	assert.ErrorContains(t, err, "no spec type")
 }
 

@@ -182,10 +182,6 @@ func New(ctx *pulumi.Context, r Args) (*Outputs, error) {
 
 	out := &Outputs{Auth: authMode(r.Engine, r.EngineVersion), Users: map[string]string{}, Port: Port}
 	var deps []pulumi.Resource
-	secretTags := map[string]string{}
-	for k, v := range r.Tags {
-		secretTags[k] = v
-	}
 	switch out.Auth {
 	case AuthIAM:
 		group, err := iamUsers(ctx, r, out.Users)
@@ -196,15 +192,7 @@ func New(ctx *pulumi.Context, r Args) (*Outputs, error) {
 		deps = append(deps, group)
 		out.AuthSecretName = pulumi.String("").ToStringOutput()
 	default:
-		token, err := credentials.New(ctx, name+"-redis-auth", credentials.Args{
-			SecretName:         fmt.Sprintf("suoke/%s/redis/auth-token", ctx.Stack()),
-			Description:        "AUTH token of the suoke " + ctx.Stack() + " Redis replication group",
-			Length:             64,
-			AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
-			KMSKeyID:           key.Arn,
-			Protect:            r.Protect,
-			Tags:               secretTags,
-		}, parent)
+		token, err := secret(ctx, r, "auth", "auth-token", "AUTH token of the suoke "+ctx.Stack()+" Redis replication group")
 		if err != nil {
 			return nil, err
 		}
@@ -226,23 +214,12 @@ func New(ctx *pulumi.Context, r Args) (*Outputs, error) {
 // switched off and its password (required for a user that is not IAM-authenticated in a Valkey
 // group) is never handed to anyone.
 func iamUsers(ctx *pulumi.Context, r Args, ids map[string]string) (*elasticache.UserGroup, error) {
-	name, key := r.Prefix, r.Key
+	name := r.Prefix
 	parent := pulumi.Parent(r.Parent)
 	engine := string(r.Engine)
 	id := "suoke-" + ctx.Stack()
-	secretTags := map[string]string{}
-	for k, v := range r.Tags {
-		secretTags[k] = v
-	}
-	off, err := credentials.New(ctx, name+"-redis-default-user", credentials.Args{
-		SecretName:         fmt.Sprintf("suoke/%s/redis/default-user", ctx.Stack()),
-		Description:        "Password of the disabled default user of the suoke " + ctx.Stack() + " Redis user group; no client uses it",
-		Length:             64,
-		AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
-		KMSKeyID:           key.Arn,
-		Protect:            r.Protect,
-		Tags:               secretTags,
-	}, parent)
+	off, err := secret(ctx, r, "default-user", "default-user",
+		"Password of the disabled default user of the suoke "+ctx.Stack()+" Redis user group; no client uses it")
 	if err != nil {
 		return nil, err
 	}
@@ -286,4 +263,19 @@ func iamUsers(ctx *pulumi.Context, r Args, ids map[string]string) (*elasticache.
 		UserIds:     members,
 		Tags:        tags.Of(r.Tags, nil),
 	}, parent)
+}
+
+// secret is a generated password of the group, kept in Secrets Manager as suoke/<stack>/redis/<what>
+// (the resource <prefix>-redis-<resource>) under the data tier's key, in the alphabet ElastiCache
+// accepts for AUTH tokens and passwords.
+func secret(ctx *pulumi.Context, r Args, resource, what, description string) (*credentials.Credential, error) {
+	return credentials.New(ctx, r.Prefix+"-redis-"+resource, credentials.Args{
+		SecretName:         fmt.Sprintf("suoke/%s/redis/%s", ctx.Stack(), what),
+		Description:        description,
+		Length:             64,
+		AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
+		KMSKeyID:           r.Key.Arn,
+		Protect:            r.Protect,
+		Tags:               r.Tags,
+	}, pulumi.Parent(r.Parent))
 }
