@@ -8,6 +8,7 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/contract"
 	"github.com/suoke-life/suoke-platform/infra/database"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres"
 	"github.com/suoke-life/suoke-platform/infra/monitoring"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
 )
@@ -24,7 +25,7 @@ func withServices(outs Outputs, cfg *config.Platform, cl *cluster.Cluster, db *d
 		OTLPEndpoint: mon.OTLPEndpoint,
 	}
 	if pg := db.Postgres; pg != nil {
-		in.PostgresRW, in.PostgresRO, in.PostgresPooler, in.PostgresPort = pg.RWHost, pg.ROHost, pg.PoolerHost, database.PostgresPort
+		in.PostgresRW, in.PostgresRO, in.PostgresPooler, in.PostgresPort = pg.RWHost, pg.ROHost, pg.PoolerHost, postgres.Port
 	}
 	// The role ARNs and Redis endpoints are outputs: resolve them together, then build.
 	outputs := []any{db.RedisPrimaryEndpoint, db.RedisReaderEndpoint}

@@ -9,6 +9,8 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/database"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres"
+	"github.com/suoke-life/suoke-platform/infra/database/redis"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 	"github.com/suoke-life/suoke-platform/infra/network"
 )
@@ -29,12 +31,12 @@ func databaseArgs(cfg *config.Platform, env *identity.Env, net *network.Network,
 	}
 	cat, _ := config.CatalogFor(cfg.Region.Name)
 	alloc := nodegroups.Allocatable(cat.EC2[cfg.NodePools[config.TierDatabase].InstanceType])
-	pg := &database.PostgresArgs{
+	pg := &postgres.Args{
 		Namespace:             tenancy.NamespaceData,
 		OperatorNamespace:     tenancy.NamespaceCNPGSystem,
 		Database:              placement(nodegroups.SchedulingFor(config.TierDatabase)),
 		Platform:              placement(nodegroups.SchedulingFor(config.TierMonitoring)),
-		NodeAllocatable:       database.Resources{CPUMilli: alloc.CPUMilli, MemoryMiB: alloc.MemoryMiB},
+		NodeAllocatable:       alloc,
 		Headroom:              nodegroups.Headroom,
 		Archive:               cfg.PostgresArchive(env.AccountID),
 		ArchiveTimeoutSeconds: cfg.Backup.ArchiveTimeoutSeconds,
@@ -53,7 +55,7 @@ func databaseArgs(cfg *config.Platform, env *identity.Env, net *network.Network,
 		AZs:     net.AZs,
 		Protect: cfg.Protect,
 		Tags:    tags,
-		Redis: database.RedisArgs{
+		Redis: redis.Args{
 			Engine: cfg.Cache.Engine, EngineVersion: cfg.Cache.EngineVersion, NodeType: cfg.Cache.NodeType, Nodes: cfg.Cache.Nodes,
 			Settings: cfg.Data.Redis, Users: caches,
 			DataSubnetIDs: net.DataSubnetIDs, DataSGID: net.DataSGID.ToStringOutput(),
@@ -102,8 +104,8 @@ func present(rs ...pulumi.Resource) []pulumi.Resource {
 	return out
 }
 
-func placement(s nodegroups.PoolScheduling) database.Placement {
-	p := database.Placement{NodeSelector: s.NodeSelector}
+func placement(s nodegroups.PoolScheduling) postgres.Placement {
+	p := postgres.Placement{NodeSelector: s.NodeSelector}
 	for _, t := range s.Tolerations {
 		p.Tolerations = append(p.Tolerations, corev1.Toleration{Key: t.Key, Operator: corev1.TolerationOperator(t.Operator), Value: t.Value, Effect: corev1.TaintEffect(t.Effect)})
 	}
@@ -118,7 +120,7 @@ func withDatabase(outs Outputs, db *database.Database) Outputs {
 	outs["redisPort"] = pulumi.Int(db.RedisPort).ToIntOutput()
 	outs["redisAuth"] = pulumi.String(db.RedisAuth).ToStringOutput()
 	outs["redisUsers"] = pulumi.ToStringMap(db.RedisUsers).ToStringMapOutput()
-	if db.RedisAuth == database.AuthToken {
+	if db.RedisAuth == redis.AuthToken {
 		outs["redisAuthSecretName"] = db.RedisAuthSecretName
 	}
 	if pg := db.Postgres; pg != nil {
@@ -129,7 +131,7 @@ func withDatabase(outs Outputs, db *database.Database) Outputs {
 		outs["postgresRwHost"] = pulumi.String(pg.RWHost).ToStringOutput()
 		outs["postgresRoHost"] = pulumi.String(pg.ROHost).ToStringOutput()
 		outs["postgresPoolerHost"] = pulumi.String(pg.PoolerHost).ToStringOutput()
-		outs["postgresPort"] = pulumi.Int(database.PostgresPort).ToIntOutput()
+		outs["postgresPort"] = pulumi.Int(postgres.Port).ToIntOutput()
 		// The server CA's certificate only, as a ConfigMap of this name in each client namespace.
 		outs["postgresServerCaConfigMap"] = pulumi.String(pg.ServerCAConfigMap).ToStringOutput()
 		outs["postgresSecrets"] = pulumi.ToStringMap(secrets).ToStringMapOutput()

@@ -9,7 +9,6 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/suoke-life/suoke-platform/infra/cluster/nodegroups"
 	"github.com/suoke-life/suoke-platform/infra/cluster/platform"
 	"github.com/suoke-life/suoke-platform/infra/cluster/tenancy"
 	"github.com/suoke-life/suoke-platform/infra/config"
@@ -123,13 +122,13 @@ var addonFootprints = []struct {
 	name      string
 	perNode   bool
 	replicas  int
-	resources nodegroups.Resources
+	resources footprint.Resources
 }{
-	{"kube-system/aws-node", true, 0, nodegroups.Resources{CPUMilli: 50, MemoryMiB: 64}},
-	{"kube-system/kube-proxy", true, 0, nodegroups.Resources{CPUMilli: 100, MemoryMiB: 64}},
-	{"kube-system/ebs-csi-node", true, 0, nodegroups.Resources{CPUMilli: 30, MemoryMiB: 120}},
-	{"kube-system/coredns", false, 2, nodegroups.Resources{CPUMilli: 100, MemoryMiB: 70}},
-	{"kube-system/ebs-csi-controller", false, 2, nodegroups.Resources{CPUMilli: 60, MemoryMiB: 240}},
+	{"kube-system/aws-node", true, 0, footprint.Resources{CPUMilli: 50, MemoryMiB: 64}},
+	{"kube-system/kube-proxy", true, 0, footprint.Resources{CPUMilli: 100, MemoryMiB: 64}},
+	{"kube-system/ebs-csi-node", true, 0, footprint.Resources{CPUMilli: 30, MemoryMiB: 120}},
+	{"kube-system/coredns", false, 2, footprint.Resources{CPUMilli: 100, MemoryMiB: 70}},
+	{"kube-system/ebs-csi-controller", false, 2, footprint.Resources{CPUMilli: 60, MemoryMiB: 240}},
 }
 
 // Footprints are what the cluster itself schedules, from its Args alone: the add-ons (DaemonSets on

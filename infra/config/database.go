@@ -34,7 +34,7 @@ const (
 )
 
 // Postgres is the CloudNativePG cluster's config. Sizes of CPU and memory are not here: they follow
-// the database node pool's instance type (infra/database derives them).
+// the database node pool's instance type (infra/database/postgres derives them).
 type Postgres struct {
 	// Instances is the number of PostgreSQL instances: one primary, the rest replicas, one per AZ.
 	Instances int

@@ -1,18 +1,15 @@
 // Package database builds the data tier: PostgreSQL as a CloudNativePG cluster on the database node
-// pool (operator, plugin, Cluster, pooler, per-service databases and roles, backups to S3), and Redis
-// as an ElastiCache replication group in the data subnets.
+// pool (package postgres: operator, plugin, Cluster, pooler, per-service databases and roles,
+// backups to S3), and Redis as an ElastiCache replication group in the data subnets (package redis).
+// This package is the component that composes them: its Args, their validation, the KMS key both
+// share, and the outputs.
 package database
 
 import (
-	"fmt"
-	"regexp"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres"
+	"github.com/suoke-life/suoke-platform/infra/database/redis"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/identity"
 )
@@ -28,92 +25,12 @@ type Args struct {
 	Protect bool
 	// Tags are added beside the provider's default tags.
 	Tags map[string]string
-	// Redis is the ElastiCache replication group.
-	Redis RedisArgs
+	// Redis is the ElastiCache replication group. New fills in what the component shares with it
+	// (its name, itself as parent, AZs, Protect, Tags, the key).
+	Redis redis.Args
 	// Postgres is the in-cluster part. Nil until the cluster component provides a Kubernetes
-	// provider: the Redis part needs only the network.
-	Postgres *PostgresArgs
-}
-
-// RedisArgs configures the ElastiCache replication group.
-type RedisArgs struct {
-	Engine        config.CacheEngine
-	EngineVersion string
-	NodeType      string
-	// Nodes is the total node count: a primary and Nodes-1 replicas, spread over the AZs.
-	Nodes    int
-	Settings config.Redis
-	// Users are the services that use the cache; each gets its own IAM-authenticated user where the
-	// engine supports IAM authentication.
-	Users []string
-	// DataSubnetIDs and DataSGID are the network's data subnets and their security group (Redis from
-	// the node groups only).
-	DataSubnetIDs pulumi.StringArrayInput
-	DataSGID      pulumi.StringInput
-}
-
-// PostgresArgs configures the CloudNativePG operator and cluster.
-type PostgresArgs struct {
-	// KubeProvider is the cluster component's Kubernetes provider.
-	KubeProvider pulumi.ProviderResource
-	// Namespace holds the Cluster, its roles, databases and secrets; the cluster component creates it.
-	Namespace string
-	// OperatorNamespace holds the operator and the Barman Cloud plugin (they must share it).
-	OperatorNamespace string
-	// StorageClass is the Retain gp3 class for the data and WAL volumes.
-	StorageClass string
-	// OIDCProviderARN and OIDCIssuerURL are the EKS cluster's IRSA identity provider.
-	OIDCProviderARN pulumi.StringInput
-	OIDCIssuerURL   pulumi.StringInput
-	// Registries turns every upstream chart and image into what the cluster pulls (the ECR mirror
-	// in China), and records it for the plan's mirror list.
-	Registries config.Registries
-	// Database and Platform place pods on the database pool and on the platform (monitoring) pool.
-	Database Placement
-	Platform Placement
-	// NodeAllocatable is one database node's allocatable capacity, and Headroom the share of it the
-	// capacity policy keeps free; the instances' resources derive from them.
-	NodeAllocatable Resources
-	Headroom        float64
-	// Archive is where WAL and base backups go (config.PostgresArchive); Restore, if set, is what
-	// a cluster outside any topology bootstraps from (prod-dr in rebuild mode: prod's archive as
-	// replicated to the DR region).
-	Archive config.ArchiveTarget
-	Restore *config.ArchiveTarget
-	// Topology, if set, puts the cluster in the pair's distributed topology
-	// (config.PostgresTopology): its role, its peer's archive, its bootstrap. It replaces Restore.
-	Topology *config.PostgresTopology
-	// ArchiveTimeoutSeconds bounds how stale the archive may be on a quiet database.
-	ArchiveTimeoutSeconds int
-	// Settings are the config's instances, volumes, connections and backup schedule.
-	Settings config.Postgres
-	// Databases are the services with database: true; each gets a database and an owner role.
-	Databases []string
-	// ServiceNamespaces maps each of them to the namespace its pods run in: its credentials and the
-	// server CA's certificate are put there. CertManagerNamespace is where cert-manager runs (the
-	// client CA issuer's Secret must be there).
-	ServiceNamespaces    map[string]string
-	CertManagerNamespace string
-	// ClientDependsOn are the client namespaces: created before anything is put in them.
-	ClientDependsOn []pulumi.Resource
-	// DependsOn are what the operators need first (the namespaces, cert-manager, the
-	// prometheus-operator CRDs) and the database node groups.
-	DependsOn []pulumi.Resource
-	// ClusterDependsOn is what the Cluster needs besides the operator: the archive bucket (the
-	// backup component), so the first WAL segment has somewhere to go.
-	ClusterDependsOn []pulumi.Resource
-}
-
-// Placement is how a pod lands on a pool: its node selector and the taints it tolerates.
-type Placement struct {
-	NodeSelector map[string]string
-	Tolerations  []corev1.Toleration
-}
-
-// Resources are CPU and memory, as the capacity check counts them.
-type Resources struct {
-	CPUMilli  int
-	MemoryMiB int
+	// provider: the Redis part needs only the network. New fills in what the component shares with it.
+	Postgres *postgres.Args
 }
 
 // Footprints are what the data tier schedules on the pools, from its Args alone: PostgreSQL's
@@ -125,14 +42,6 @@ func (a Args) Footprints() []footprint.Footprint {
 	return a.Postgres.Footprints()
 }
 
-// ZoneLabel is the well-known topology label the instances are spread over.
-const ZoneLabel = "topology.kubernetes.io/zone"
-
-var elasticacheIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-
-// MaxRedisUserIDLength is ElastiCache's limit on a user ID (CreateUser API, UserId, read 2026-11-25).
-const MaxRedisUserIDLength = 40
-
 // Validate reports every violation with its field path; config has already validated the values
 // it passes, so this guards against a composition mistake.
 func (a Args) Validate(path *field.Path, stack string) field.ErrorList {
@@ -143,113 +52,9 @@ func (a Args) Validate(path *field.Path, stack string) field.ErrorList {
 	if len(a.AZs) == 0 {
 		errs = append(errs, field.Required(path.Child("azs"), "the availability zones"))
 	}
-	rp := path.Child("redis")
-	if a.Redis.Nodes < 1 || a.Redis.Nodes > 6 {
-		errs = append(errs, field.Invalid(rp.Child("nodes"), a.Redis.Nodes, "must be between 1 and 6"))
-	}
-	if a.Redis.NodeType == "" {
-		errs = append(errs, field.Required(rp.Child("nodeType"), "resolved by config from the catalog"))
-	}
-	if _, err := parameterGroupFamily(a.Redis.Engine, a.Redis.EngineVersion); err != nil {
-		errs = append(errs, field.Invalid(rp.Child("engineVersion"), a.Redis.EngineVersion, err.Error()))
-	}
-	if a.Redis.DataSubnetIDs == nil {
-		errs = append(errs, field.Required(rp.Child("dataSubnetIds"), "the network's data subnets"))
-	}
-	if a.Redis.DataSGID == nil {
-		errs = append(errs, field.Required(rp.Child("dataSgId"), "the network's data security group"))
-	}
-	for i, u := range a.Redis.Users {
-		id := redisUserID(stack, u)
-		if !elasticacheIDPattern.MatchString(id) || len(id) > MaxRedisUserIDLength {
-			errs = append(errs, field.Invalid(rp.Child("users").Index(i), u,
-				fmt.Sprintf("ElastiCache user ID %q must be lower-case letters, digits and hyphens, starting with a letter, at most %d characters", id, MaxRedisUserIDLength)))
-		}
-	}
+	errs = append(errs, a.Redis.Validate(path.Child("redis"), stack)...)
 	if a.Postgres != nil {
-		errs = append(errs, a.Postgres.validate(path.Child("postgres"))...)
-	}
-	return errs
-}
-
-func (p *PostgresArgs) validate(path *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	if p.KubeProvider == nil {
-		errs = append(errs, field.Required(path.Child("kubeProvider"), "the cluster component's Kubernetes provider"))
-	}
-	for _, ns := range []struct{ name, value string }{{"namespace", p.Namespace}, {"operatorNamespace", p.OperatorNamespace}, {"certManagerNamespace", p.CertManagerNamespace}} {
-		if msgs := validation.IsDNS1123Label(ns.value); len(msgs) > 0 {
-			errs = append(errs, field.Invalid(path.Child(ns.name), ns.value, "must be a namespace name"))
-		}
-	}
-	if p.StorageClass == "" {
-		errs = append(errs, field.Required(path.Child("storageClass"), "the Retain gp3 storage class"))
-	}
-	if p.OIDCProviderARN == nil || p.OIDCIssuerURL == nil {
-		errs = append(errs, field.Required(path.Child("oidcProviderArn"), "the cluster's IRSA provider ARN and issuer URL"))
-	}
-	if !p.Registries.Resolved() {
-		errs = append(errs, field.Required(path.Child("registries"), "resolved registries (the cluster component exports them)"))
-	}
-	if len(p.Database.NodeSelector) == 0 {
-		errs = append(errs, field.Required(path.Child("database", "nodeSelector"), "the database pool's label"))
-	}
-	if len(p.Platform.NodeSelector) == 0 {
-		errs = append(errs, field.Required(path.Child("platform", "nodeSelector"), "the platform pool's label"))
-	}
-	if p.Archive.Bucket == "" || p.Archive.Region == "" || p.Archive.ServerName == "" {
-		errs = append(errs, field.Required(path.Child("archive"), "bucket, region and server name (config.PostgresArchive)"))
-	}
-	if p.Restore != nil && p.Restore.Bucket == p.Archive.Bucket && p.Restore.ServerName == p.Archive.ServerName {
-		errs = append(errs, field.Invalid(path.Child("archive", "serverName"), p.Archive.ServerName, "must differ from the restore source's: a restored cluster must not archive into the history it restores"))
-	}
-	if t := p.Topology; t != nil {
-		tp := path.Child("topology")
-		if p.Restore != nil {
-			errs = append(errs, field.Forbidden(path.Child("restore"), "a cluster in a topology bootstraps from topology.bootstrap"))
-		}
-		if t.Self != p.Archive.ServerName {
-			errs = append(errs, field.Invalid(tp.Child("self"), t.Self, fmt.Sprintf("must be the archive's server name %q: the peer reads this cluster's archive under its name", p.Archive.ServerName)))
-		}
-		if t.Peer.Bucket == "" || t.Peer.ServerName == "" || t.Peer.ServerName == t.Self {
-			errs = append(errs, field.Invalid(tp.Child("peer"), t.Peer.ServerName, "must be the other cluster's archive"))
-		}
-		if t.Primary != t.Self && t.Primary != t.Peer.ServerName {
-			errs = append(errs, field.NotSupported(tp.Child("primary"), t.Primary, []string{t.Self, t.Peer.ServerName}))
-		}
-		if t.Replica() && t.PromotionToken != "" {
-			errs = append(errs, field.Invalid(tp.Child("promotionToken"), "[token]", "a replica is not being promoted"))
-		}
-		if b := t.Bootstrap; b != nil && b.Bucket == p.Archive.Bucket && b.ServerName == p.Archive.ServerName {
-			errs = append(errs, field.Invalid(path.Child("archive", "serverName"), p.Archive.ServerName, "must differ from the bootstrap source's: a restored cluster must not archive into the history it restores"))
-		}
-	}
-	if p.Headroom < 0 || p.Headroom >= 1 {
-		errs = append(errs, field.Invalid(path.Child("headroom"), p.Headroom, "must be in [0, 1)"))
-	}
-	size := SizeFor(p.NodeAllocatable.CPUMilli, p.NodeAllocatable.MemoryMiB, p.Headroom, max(p.Settings.MaxConnections, 1))
-	if size.CPUMilli < MinInstanceCPUMilli || size.MemoryMiB < MinInstanceMemoryMiB {
-		errs = append(errs, field.Invalid(path.Child("nodeAllocatable"), fmt.Sprintf("%dm / %d MiB", p.NodeAllocatable.CPUMilli, p.NodeAllocatable.MemoryMiB),
-			fmt.Sprintf("leaves PostgreSQL %dm / %d MiB after headroom, DaemonSets and the backup sidecar; at least %dm / %d MiB needed: use a larger database node",
-				size.CPUMilli, size.MemoryMiB, MinInstanceCPUMilli, MinInstanceMemoryMiB)))
-	}
-	if p.Settings.Instances < 1 {
-		errs = append(errs, field.Invalid(path.Child("settings", "instances"), p.Settings.Instances, "must be at least 1"))
-	}
-	if p.Settings.MaxConnections < 20 {
-		errs = append(errs, field.Invalid(path.Child("settings", "maxConnections"), p.Settings.MaxConnections, "must be at least 20"))
-	}
-	for i, d := range p.Databases {
-		if msgs := validation.IsDNS1123Label(d); len(msgs) > 0 {
-			errs = append(errs, field.Invalid(path.Child("databases").Index(i), d, "must be a DNS label (it names the DatabaseRole and its certificate Secret)"))
-		}
-		// Its credentials go where its pods run, never into the data namespace.
-		switch ns := p.ServiceNamespaces[d]; {
-		case len(validation.IsDNS1123Label(ns)) > 0:
-			errs = append(errs, field.Invalid(path.Child("serviceNamespaces").Key(d), ns, "must be the namespace the service runs in"))
-		case ns == p.Namespace || ns == p.CertManagerNamespace:
-			errs = append(errs, field.Invalid(path.Child("serviceNamespaces").Key(d), ns, "a service's credentials must not be put beside the CA keys"))
-		}
+		errs = append(errs, a.Postgres.Validate(path.Child("postgres"))...)
 	}
 	return errs
 }

@@ -5,8 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/suoke-life/suoke-platform/infra/tags"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/suoke-life/suoke-platform/infra/database/postgres"
+	"github.com/suoke-life/suoke-platform/infra/database/redis"
+	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
 // Database is the data tier component. Its outputs name endpoints and secrets, never secret values.
@@ -20,7 +23,8 @@ type Database struct {
 	RedisPrimaryEndpoint pulumi.StringOutput
 	RedisReaderEndpoint  pulumi.StringOutput
 	RedisPort            int
-	// RedisAuth is "iam" (IAM-authenticated users, no password) or "token" (an AUTH token).
+	// RedisAuth is redis.AuthIAM (IAM-authenticated users, no password) or redis.AuthToken (an
+	// AUTH token).
 	RedisAuth string
 	// RedisUsers maps each cache-using service to its ElastiCache user ID (IAM mode).
 	RedisUsers map[string]string
@@ -28,37 +32,8 @@ type Database struct {
 	RedisAuthSecretName pulumi.StringOutput
 
 	// Postgres is set when the in-cluster part was built.
-	Postgres *PostgresOutputs
+	Postgres *postgres.Outputs
 }
-
-// PostgresOutputs are the PostgreSQL service names and the Secrets the services read.
-type PostgresOutputs struct {
-	// ClusterName is the CloudNativePG Cluster; its services are <name>-rw, -ro and -r.
-	ClusterName string
-	Namespace   string
-	// RWHost, ROHost and PoolerHost are in-cluster DNS names; port 5432 on each.
-	RWHost     string
-	ROHost     string
-	PoolerHost string
-	// ServerCAConfigMap is the ConfigMap, in every client namespace, whose ca.crt is the server CA's
-	// certificate (sslrootcert, for sslmode=verify-full). No CA key is ever handed to a client.
-	ServerCAConfigMap string
-	// Secrets maps each service to the Secret its client reads, in the service's own namespace
-	// (SecretNamespaces): a TLS client certificate cert-manager keeps renewed
-	// (<service>-postgres-client) or, for password services, a basic-auth Secret.
-	Secrets          map[string]string
-	SecretNamespaces map[string]string
-	// Databases maps each service to its PostgreSQL database and owner role name.
-	Databases map[string]string
-	// PasswordAuth lists the services whose role logs in with a password (through the pooler)
-	// instead of a client certificate.
-	PasswordAuth map[string]bool
-	// Sizing is each instance's resources and memory parameters.
-	Sizing Sizing
-}
-
-// PostgresPort is PostgreSQL's and the pooler's port.
-const PostgresPort = 5432
 
 // New builds the data tier.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Database, error) {
@@ -106,11 +81,19 @@ func build(ctx *pulumi.Context, name string, args Args, d *Database) error {
 	}
 	d.KeyARN = key.Arn
 
-	if err := buildRedis(ctx, name, args, key, d); err != nil {
+	// Both parts are children of the component, their names prefixed with its own, and share its key.
+	r := args.Redis
+	r.Prefix, r.Parent, r.AZs, r.Protect, r.Tags, r.Key = name, d, args.AZs, args.Protect, args.Tags, key
+	ro, err := redis.New(ctx, r)
+	if err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
+	d.RedisPrimaryEndpoint, d.RedisReaderEndpoint, d.RedisPort = ro.PrimaryEndpoint, ro.ReaderEndpoint, ro.Port
+	d.RedisAuth, d.RedisUsers, d.RedisAuthSecretName = ro.Auth, ro.Users, ro.AuthSecretName
 	if args.Postgres != nil {
-		pg, err := buildPostgres(ctx, name, args, key, d)
+		pa := *args.Postgres
+		pa.Prefix, pa.Parent, pa.Env, pa.Protect, pa.Tags, pa.Key = name, d, args.Env, args.Protect, args.Tags, key
+		pg, err := postgres.New(ctx, pa)
 		if err != nil {
 			return fmt.Errorf("postgres: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/logs"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/metrics"
-	"github.com/suoke-life/suoke-platform/infra/monitoring/pod"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/traces"
 )
 
@@ -15,7 +14,7 @@ import (
 func (a Args) Footprints() []footprint.Footprint {
 	m := a.Monitoring
 	mon := config.TierMonitoring
-	f := func(name string, tier config.Tier, replicas int, perNode bool, r pod.Requests) footprint.Footprint {
+	f := func(name string, tier config.Tier, replicas int, perNode bool, r footprint.Resources) footprint.Footprint {
 		return footprint.Footprint{Tier: tier, Name: name, Replicas: replicas, PerNode: perNode, CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, Source: "monitoring"}
 	}
 	out := []footprint.Footprint{

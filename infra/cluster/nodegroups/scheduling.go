@@ -1,8 +1,6 @@
 package nodegroups
 
 import (
-	"fmt"
-
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
 )
@@ -43,21 +41,6 @@ func SchedulingFor(t config.Tier) PoolScheduling {
 	return s
 }
 
-// Resources are a container's requests (and a memory limit): what the capacity check sums.
-type Resources struct {
-	CPUMilli  int
-	MemoryMiB int
-}
-
-// Values renders them as a chart's `resources` block: requests, and a memory limit at twice the
-// request (CPU is not limited: a throttled controller is worse than a busy node).
-func (r Resources) Values() map[string]any {
-	return map[string]any{
-		"requests": map[string]any{"cpu": fmt.Sprintf("%dm", r.CPUMilli), "memory": fmt.Sprintf("%dMi", r.MemoryMiB)},
-		"limits":   map[string]any{"memory": fmt.Sprintf("%dMi", 2*r.MemoryMiB)},
-	}
-}
-
 // Headroom is the share of a pool's allocatable capacity left free at its desired size: room for a
 // rolling update's surge pods and for the requests VPA will recommend upward.
 const Headroom = 0.20
@@ -75,7 +58,7 @@ const Headroom = 0.20
 //
 // Example, c6i.xlarge (4 vCPU, 8 GiB, 58 pods): CPU 4000 - (60+10+5+5) = 3920m; memory
 // 8192×0.95 = 7782 MiB - (255 + 11×58 = 893) - 100 = 6789 MiB.
-func Allocatable(it config.InstanceType) Resources {
+func Allocatable(it config.InstanceType) footprint.Resources {
 	cores := it.VCPU
 	reserved := 0.0
 	for c := 1; c <= cores; c++ {
@@ -91,7 +74,7 @@ func Allocatable(it config.InstanceType) Resources {
 		}
 	}
 	memMiB := int(it.MemoryGiB*1024*0.95) - (255 + 11*it.MaxPods) - 100
-	return Resources{CPUMilli: cores*1000 - int(reserved+0.5), MemoryMiB: memMiB}
+	return footprint.Resources{CPUMilli: cores*1000 - int(reserved+0.5), MemoryMiB: memMiB}
 }
 
 // PoolCapacity is one pool's allocatable capacity at its desired size against what is scheduled.

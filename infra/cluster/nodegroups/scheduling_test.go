@@ -12,15 +12,15 @@ import (
 
 func TestAllocatable(t *testing.T) {
 	cat, _ := config.CatalogFor("cn-northwest-1")
-	cases := map[string]Resources{
+	cases := map[string]footprint.Resources{
 		// 4000 - (60+10+5+5); 8192×0.95 - (255+11×58) - 100
-		"c6i.xlarge": {3920, 6789},
+		"c6i.xlarge": {CPUMilli: 3920, MemoryMiB: 6789},
 		// 8000 - (60+10+5+5+4×2.5); 16384×0.95 - (255+11×58) - 100
-		"c6i.2xlarge": {7910, 14571},
+		"c6i.2xlarge": {CPUMilli: 7910, MemoryMiB: 14571},
 		// 32768×0.95 - 893 - 100
-		"m6i.2xlarge": {7910, 30136},
+		"m6i.2xlarge": {CPUMilli: 7910, MemoryMiB: 30136},
 		// 2000 - 70; 8192×0.95 - (255+11×29) - 100
-		"m6i.large": {1930, 7108},
+		"m6i.large": {CPUMilli: 1930, MemoryMiB: 7108},
 	}
 	for typ, want := range cases {
 		assert.Equal(t, want, Allocatable(cat.EC2[typ]), typ)

@@ -112,20 +112,20 @@ func Footprints() []footprint.Footprint {
 type platformWorkload struct {
 	release, namespace, name string
 	replicas                 int
-	res                      nodegroups.Resources
+	res                      footprint.Resources
 }
 
 // platformWorkloads are the platform Deployments and their requests. Two replicas with a PDB where
 // the chart allows; the VPA recommender runs one (the chart grants it no lease write for leader
 // election, and a recommender outage only delays recommendations: its state is checkpointed).
 var platformWorkloads = []platformWorkload{
-	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager", 2, nodegroups.Resources{CPUMilli: 50, MemoryMiB: 128}},
-	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager-webhook", 2, nodegroups.Resources{CPUMilli: 25, MemoryMiB: 64}},
-	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager-cainjector", 2, nodegroups.Resources{CPUMilli: 50, MemoryMiB: 128}},
-	{ReleaseLBController, tenancy.NamespaceKubeSystem, "aws-load-balancer-controller", 2, nodegroups.Resources{CPUMilli: 100, MemoryMiB: 256}},
-	{ReleaseAutoscaler, tenancy.NamespaceKubeSystem, "cluster-autoscaler", 2, nodegroups.Resources{CPUMilli: 100, MemoryMiB: 300}},
-	{ReleaseMetricsServer, tenancy.NamespaceKubeSystem, "metrics-server", 2, nodegroups.Resources{CPUMilli: 100, MemoryMiB: 200}},
-	{ReleaseVPA, tenancy.NamespaceKubeSystem, "vpa-recommender", 1, nodegroups.Resources{CPUMilli: 50, MemoryMiB: 500}},
+	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager", 2, footprint.Resources{CPUMilli: 50, MemoryMiB: 128}},
+	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager-webhook", 2, footprint.Resources{CPUMilli: 25, MemoryMiB: 64}},
+	{ReleaseCertManager, tenancy.NamespaceCertManager, "cert-manager-cainjector", 2, footprint.Resources{CPUMilli: 50, MemoryMiB: 128}},
+	{ReleaseLBController, tenancy.NamespaceKubeSystem, "aws-load-balancer-controller", 2, footprint.Resources{CPUMilli: 100, MemoryMiB: 256}},
+	{ReleaseAutoscaler, tenancy.NamespaceKubeSystem, "cluster-autoscaler", 2, footprint.Resources{CPUMilli: 100, MemoryMiB: 300}},
+	{ReleaseMetricsServer, tenancy.NamespaceKubeSystem, "metrics-server", 2, footprint.Resources{CPUMilli: 100, MemoryMiB: 200}},
+	{ReleaseVPA, tenancy.NamespaceKubeSystem, "vpa-recommender", 1, footprint.Resources{CPUMilli: 50, MemoryMiB: 500}},
 }
 
 func workload(name string) platformWorkload {

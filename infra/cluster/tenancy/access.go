@@ -14,8 +14,8 @@ import (
 // derived from the service's config (database, cache, awsAccess, egress) and nothing else.
 
 // RedisReplicationGroupID and RedisUserID are the names the data tier gives the replication group and
-// a service's IAM-authenticated Redis user (infra/database/redis.go: "suoke-<stack>" and
-// redisUserID, "<stack>-<service>", user ID equal to user name). The cluster builds the roles
+// a service's IAM-authenticated Redis user (infra/database/redis/redis.go: "suoke-<stack>" and
+// userID, "<stack>-<service>", user ID equal to user name). The cluster builds the roles
 // before the data tier exists, so it derives the ARNs from the names; a test holds them equal to
 // what the data tier records.
 func RedisReplicationGroupID(stack string) string { return "suoke-" + stack }

@@ -250,7 +250,7 @@ type Quota struct {
 	MemoryMiB int
 	Pods      int
 	// PerNode is one node's allocatable capacity (the LimitRange's max per container).
-	PerNode nodegroups.Resources
+	PerNode footprint.Resources
 }
 
 // Hard renders the quota's hard limits.

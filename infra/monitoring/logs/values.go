@@ -2,13 +2,14 @@ package logs
 
 import (
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/pod"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
 )
 
 // FluentBitRequests are what Fluent Bit asks of every node.
-var FluentBitRequests = pod.Requests{CPUMilli: 50, MemoryMiB: 128}
+var FluentBitRequests = footprint.Resources{CPUMilli: 50, MemoryMiB: 128}
 
 // FluentBitValues are Fluent Bit's values: a DaemonSet on every node, its IAM role, the pipeline:
 // OpenSearch (the hot, searchable copy) and the archive bucket (LogArchiveOutput, kept for

@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/alerting"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/pod"
 	"github.com/suoke-life/suoke-platform/infra/pins"
@@ -39,13 +40,13 @@ type StackInput struct {
 // some 200k series (node-exporter, cAdvisor and kube-state-metrics dominate); at about 8 KiB per
 // series of head and query memory that is ~1.6 GiB, so 2 GiB requested and 4 GiB as the limit.
 var (
-	PrometheusRequests   = pod.Requests{CPUMilli: 500, MemoryMiB: 2048}
-	AlertmanagerRequests = pod.Requests{CPUMilli: 50, MemoryMiB: 128}
-	GrafanaRequests      = pod.Requests{CPUMilli: 100, MemoryMiB: 256}
-	OperatorRequests     = pod.Requests{CPUMilli: 100, MemoryMiB: 128}
-	KSMRequests          = pod.Requests{CPUMilli: 50, MemoryMiB: 256}
-	NodeExporterRequests = pod.Requests{CPUMilli: 20, MemoryMiB: 64}
-	YACERequests         = pod.Requests{CPUMilli: 50, MemoryMiB: 128}
+	PrometheusRequests   = footprint.Resources{CPUMilli: 500, MemoryMiB: 2048}
+	AlertmanagerRequests = footprint.Resources{CPUMilli: 50, MemoryMiB: 128}
+	GrafanaRequests      = footprint.Resources{CPUMilli: 100, MemoryMiB: 256}
+	OperatorRequests     = footprint.Resources{CPUMilli: 100, MemoryMiB: 128}
+	KSMRequests          = footprint.Resources{CPUMilli: 50, MemoryMiB: 256}
+	NodeExporterRequests = footprint.Resources{CPUMilli: 20, MemoryMiB: 64}
+	YACERequests         = footprint.Resources{CPUMilli: 50, MemoryMiB: 128}
 )
 
 // StackValues are the kube-prometheus-stack values.

@@ -1,10 +1,8 @@
-// Package pod is how the monitoring's workloads are placed, sized and secured in chart values: the
-// monitoring pool's node selector and toleration, requests with the memory limit they imply, the
-// Pod Security "restricted" contexts, and the service-account annotation that binds an IRSA role.
-// Every monitoring chart's values take these shapes from here.
+// Package pod is how the monitoring's workloads are placed and secured in chart values: the
+// monitoring pool's node selector and toleration, the Pod Security "restricted" contexts, and the
+// service-account annotation that binds an IRSA role. Every monitoring chart's values take these
+// shapes from here; their requests are footprint.Resources, the type the capacity check sums.
 package pod
-
-import "fmt"
 
 // Scheduling pins pods to a node pool: a node selector on the pool's label and a toleration of its
 // taint (the cluster taints every pool with the same key, so only the intended pods land on it).
@@ -30,21 +28,6 @@ func (s Scheduling) Place(m map[string]any) map[string]any {
 
 // Everywhere tolerates every taint: node-level agents (node-exporter, Fluent Bit) run on all pools.
 func Everywhere() []any { return []any{map[string]any{"operator": "Exists"}} }
-
-// Requests are what a workload asks of its pool; the memory limit is twice the request (CPU is not
-// limited: throttling a scraper or a collector loses data).
-type Requests struct {
-	CPUMilli  int
-	MemoryMiB int
-}
-
-// Values are the requests and limits as a chart's resources value.
-func (r Requests) Values() map[string]any {
-	return map[string]any{
-		"requests": map[string]any{"cpu": fmt.Sprintf("%dm", r.CPUMilli), "memory": fmt.Sprintf("%dMi", r.MemoryMiB)},
-		"limits":   map[string]any{"memory": fmt.Sprintf("%dMi", 2*r.MemoryMiB)},
-	}
-}
 
 // Restricted is what a chart's pod and container take to pass Pod Security "restricted": a fixed
 // non-root user (numeric, so the kubelet can check runAsNonRoot whatever the image names), the

@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
+	"github.com/suoke-life/suoke-platform/infra/footprint"
 	"github.com/suoke-life/suoke-platform/infra/monitoring/pod"
 	"github.com/suoke-life/suoke-platform/infra/pins"
 	"github.com/suoke-life/suoke-platform/infra/release"
@@ -11,8 +12,8 @@ import (
 
 // Requests of the pipeline's workloads on the monitoring pool.
 var (
-	CollectorRequests = pod.Requests{CPUMilli: 200, MemoryMiB: 512}
-	TempoRequests     = pod.Requests{CPUMilli: 200, MemoryMiB: 512}
+	CollectorRequests = footprint.Resources{CPUMilli: 200, MemoryMiB: 512}
+	TempoRequests     = footprint.Resources{CPUMilli: 200, MemoryMiB: 512}
 )
 
 // collectorUser is the collector image's own user (its Dockerfile's USER).

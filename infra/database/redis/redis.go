@@ -1,4 +1,8 @@
-package database
+// Package redis builds Redis as an ElastiCache replication group in the data subnets: a primary
+// and replicas one per AZ, encrypted at rest with the data tier's key and in transit, with a user per
+// cache-using service (IAM authentication) or an AUTH token where the engine has no IAM
+// authentication. The data tier component (infra/database) builds it under itself.
+package redis
 
 import (
 	"fmt"
@@ -7,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/suoke-life/suoke-platform/infra/config"
@@ -15,9 +18,9 @@ import (
 	"github.com/suoke-life/suoke-platform/infra/tags"
 )
 
-// RedisPort is the replication group's port (the network's data security group opens it to the
-// node groups only).
-const RedisPort = 6379
+// Port is the replication group's port (the network's data security group opens it to the node
+// groups only).
+const Port = 6379
 
 // Redis authentication modes.
 const (
@@ -25,10 +28,10 @@ const (
 	AuthToken = "token"
 )
 
-// redisAuthMode picks IAM authentication where the engine supports it: Redis OSS 7.0 and later and
+// authMode picks IAM authentication where the engine supports it: Redis OSS 7.0 and later and
 // every Valkey version ElastiCache offers (ElastiCache "Authenticating with IAM", Limitations, read
 // 2026-11-25, on both docs.aws.amazon.com and docs.amazonaws.cn); an AUTH token otherwise.
-func redisAuthMode(engine config.CacheEngine, version string) string {
+func authMode(engine config.CacheEngine, version string) string {
 	if engine == config.EngineValkey {
 		return AuthIAM
 	}
@@ -57,12 +60,12 @@ func parameterGroupFamily(engine config.CacheEngine, version string) (string, er
 	return "", fmt.Errorf("no parameter group family known for %s %s", engine, version)
 }
 
-func redisUserID(stack, service string) string { return stack + "-" + service }
+func userID(stack, service string) string { return stack + "-" + service }
 
-// redisAccessString confines a service to its own keys and channels ("<service>:*"), so one
+// accessString confines a service to its own keys and channels ("<service>:*"), so one
 // service can neither read nor flush another's data; dangerous commands (FLUSHALL, CONFIG, DEBUG,
 // KEYS, ...) stay off.
-func redisAccessString(service string) string {
+func accessString(service string) string {
 	return fmt.Sprintf("on ~%[1]s:* &%[1]s:* +@all -@dangerous", service)
 }
 
@@ -97,24 +100,40 @@ func finalSnapshotName(groupID string, keyID pulumi.StringOutput) pulumi.StringO
 	return keyID.ApplyT(func(k string) string { return FinalSnapshotName(groupID, k) }).(pulumi.StringOutput)
 }
 
-func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) error {
-	r := args.Redis
-	parent := pulumi.Parent(d)
-	keep := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect)}
+// Outputs are the replication group's endpoints and how clients authenticate; no secret value.
+type Outputs struct {
+	// PrimaryEndpoint takes the writes; ReaderEndpoint spreads reads over the replicas.
+	PrimaryEndpoint pulumi.StringOutput
+	ReaderEndpoint  pulumi.StringOutput
+	Port            int
+	// Auth is AuthIAM (IAM-authenticated users, no password) or AuthToken (an AUTH token).
+	Auth string
+	// Users maps each cache-using service to its ElastiCache user ID (IAM mode).
+	Users map[string]string
+	// AuthSecretName is the Secrets Manager secret of the AUTH token (token mode), else empty.
+	AuthSecretName pulumi.StringOutput
+}
+
+// New builds the replication group, its subnet and parameter groups, and its users (IAM mode) or
+// AUTH token (token mode), as children of Args.Parent.
+func New(ctx *pulumi.Context, r Args) (*Outputs, error) {
+	name, key := r.Prefix, r.Key
+	parent := pulumi.Parent(r.Parent)
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(r.Protect), pulumi.RetainOnDelete(r.Protect)}
 	id := "suoke-" + ctx.Stack()
 
 	subnets, err := elasticache.NewSubnetGroup(ctx, name+"-redis", &elasticache.SubnetGroupArgs{
 		Name:        pulumi.String(id + "-redis"),
 		Description: pulumi.String("Redis in the data subnets, one per AZ"),
 		SubnetIds:   r.DataSubnetIDs,
-		Tags:        tags.Of(args.Tags, nil),
+		Tags:        tags.Of(r.Tags, nil),
 	}, parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	family, err := parameterGroupFamily(r.Engine, r.EngineVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	params, err := elasticache.NewParameterGroup(ctx, name+"-redis", &elasticache.ParameterGroupArgs{
 		Name:        pulumi.String(id + "-" + strings.ReplaceAll(family, ".", "-")),
@@ -123,10 +142,10 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		Parameters: elasticache.ParameterGroupParameterArray{
 			elasticache.ParameterGroupParameterArgs{Name: pulumi.String("maxmemory-policy"), Value: pulumi.String(r.Settings.MaxmemoryPolicy)},
 		},
-		Tags: tags.Of(args.Tags, nil),
+		Tags: tags.Of(r.Tags, nil),
 	}, parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	engine := string(r.Engine)
@@ -137,7 +156,7 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		EngineVersion:      pulumi.String(r.EngineVersion),
 		NodeType:           pulumi.String(r.NodeType),
 		NumCacheClusters:   pulumi.Int(r.Nodes),
-		Port:               pulumi.Int(RedisPort),
+		Port:               pulumi.Int(Port),
 		ParameterGroupName: params.Name,
 		SubnetGroupName:    subnets.Name,
 		SecurityGroupIds:   pulumi.StringArray{r.DataSGID},
@@ -153,78 +172,54 @@ func buildRedis(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 		MaintenanceWindow:        pulumi.String(r.Settings.MaintenanceWindow),
 		FinalSnapshotIdentifier:  finalSnapshotName(id, key.KeyId),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		Tags:                     tags.Of(args.Tags, nil),
+		Tags:                     tags.Of(r.Tags, nil),
 	}
 	var azs pulumi.StringArray
 	for i := 0; i < r.Nodes; i++ {
-		azs = append(azs, pulumi.String(args.AZs[i%len(args.AZs)]))
+		azs = append(azs, pulumi.String(r.AZs[i%len(r.AZs)]))
 	}
 	rg.PreferredCacheClusterAzs = azs
 
-	d.RedisAuth = redisAuthMode(r.Engine, r.EngineVersion)
-	d.RedisUsers = map[string]string{}
+	out := &Outputs{Auth: authMode(r.Engine, r.EngineVersion), Users: map[string]string{}, Port: Port}
 	var deps []pulumi.Resource
-	secretTags := map[string]string{}
-	for k, v := range args.Tags {
-		secretTags[k] = v
-	}
-	switch d.RedisAuth {
+	switch out.Auth {
 	case AuthIAM:
-		group, err := redisUsers(ctx, name, args, key, d)
+		group, err := iamUsers(ctx, r, out.Users)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rg.UserGroupIds = pulumi.StringArray{group.UserGroupId}
 		deps = append(deps, group)
-		d.RedisAuthSecretName = pulumi.String("").ToStringOutput()
+		out.AuthSecretName = pulumi.String("").ToStringOutput()
 	default:
-		token, err := credentials.New(ctx, name+"-redis-auth", credentials.Args{
-			SecretName:         fmt.Sprintf("suoke/%s/redis/auth-token", ctx.Stack()),
-			Description:        "AUTH token of the suoke " + ctx.Stack() + " Redis replication group",
-			Length:             64,
-			AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
-			KMSKeyID:           key.Arn,
-			Protect:            args.Protect,
-			Tags:               secretTags,
-		}, parent)
+		token, err := secret(ctx, r, "auth", "auth-token", "AUTH token of the suoke "+ctx.Stack()+" Redis replication group")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rg.AuthToken = token.Value
 		rg.AuthTokenUpdateStrategy = pulumi.String("ROTATE")
-		d.RedisAuthSecretName = token.SecretName
+		out.AuthSecretName = token.SecretName
 	}
 
 	group, err := elasticache.NewReplicationGroup(ctx, name+"-redis", rg, append(keep, pulumi.DependsOn(deps))...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d.RedisPrimaryEndpoint = group.PrimaryEndpointAddress
-	d.RedisReaderEndpoint = group.ReaderEndpointAddress
-	d.RedisPort = RedisPort
-	return nil
+	out.PrimaryEndpoint, out.ReaderEndpoint = group.PrimaryEndpointAddress, group.ReaderEndpointAddress
+	return out, nil
 }
 
-// redisUsers creates one IAM-authenticated user per cache-using service and the user group. A user
-// group must hold a user named "default"; ours is switched off and its password (required for a
-// user that is not IAM-authenticated in a Valkey group) is never handed to anyone.
-func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) (*elasticache.UserGroup, error) {
-	parent := pulumi.Parent(d)
-	engine := string(args.Redis.Engine)
+// iamUsers creates one IAM-authenticated user per cache-using service and the user group, and
+// records each service's user ID in ids. A user group must hold a user named "default"; ours is
+// switched off and its password (required for a user that is not IAM-authenticated in a Valkey
+// group) is never handed to anyone.
+func iamUsers(ctx *pulumi.Context, r Args, ids map[string]string) (*elasticache.UserGroup, error) {
+	name := r.Prefix
+	parent := pulumi.Parent(r.Parent)
+	engine := string(r.Engine)
 	id := "suoke-" + ctx.Stack()
-	secretTags := map[string]string{}
-	for k, v := range args.Tags {
-		secretTags[k] = v
-	}
-	off, err := credentials.New(ctx, name+"-redis-default-user", credentials.Args{
-		SecretName:         fmt.Sprintf("suoke/%s/redis/default-user", ctx.Stack()),
-		Description:        "Password of the disabled default user of the suoke " + ctx.Stack() + " Redis user group; no client uses it",
-		Length:             64,
-		AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
-		KMSKeyID:           key.Arn,
-		Protect:            args.Protect,
-		Tags:               secretTags,
-	}, parent)
+	off, err := secret(ctx, r, "default-user", "default-user",
+		"Password of the disabled default user of the suoke "+ctx.Stack()+" Redis user group; no client uses it")
 	if err != nil {
 		return nil, err
 	}
@@ -237,35 +232,50 @@ func redisUsers(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Da
 			Type:      pulumi.String("password"),
 			Passwords: pulumi.StringArray{off.Value},
 		},
-		Tags: tags.Of(args.Tags, nil),
+		Tags: tags.Of(r.Tags, nil),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	ids := pulumi.StringArray{defaultUser.UserId}
-	users := append([]string(nil), args.Redis.Users...)
+	members := pulumi.StringArray{defaultUser.UserId}
+	users := append([]string(nil), r.Users...)
 	sort.Strings(users)
 	for _, svc := range users {
 		// An IAM-authenticated user's ID and name must be equal (ElastiCache "Authenticating with IAM").
-		uid := redisUserID(ctx.Stack(), svc)
+		uid := userID(ctx.Stack(), svc)
 		u, err := elasticache.NewUser(ctx, name+"-redis-user-"+svc, &elasticache.UserArgs{
 			UserId:             pulumi.String(uid),
 			UserName:           pulumi.String(uid),
 			Engine:             pulumi.String(engine),
-			AccessString:       pulumi.String(redisAccessString(svc)),
+			AccessString:       pulumi.String(accessString(svc)),
 			AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("iam")},
-			Tags:               tags.Of(args.Tags, map[string]string{"suoke.life/service": svc}),
+			Tags:               tags.Of(r.Tags, map[string]string{"suoke.life/service": svc}),
 		}, parent)
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, u.UserId)
-		d.RedisUsers[svc] = uid
+		members = append(members, u.UserId)
+		ids[svc] = uid
 	}
 	return elasticache.NewUserGroup(ctx, name+"-redis-users", &elasticache.UserGroupArgs{
 		UserGroupId: pulumi.String(id + "-redis"),
 		Engine:      pulumi.String(engine),
-		UserIds:     ids,
-		Tags:        tags.Of(args.Tags, nil),
+		UserIds:     members,
+		Tags:        tags.Of(r.Tags, nil),
 	}, parent)
+}
+
+// secret is a generated password of the group, kept in Secrets Manager as suoke/<stack>/redis/<what>
+// (the resource <prefix>-redis-<resource>) under the data tier's key, in the alphabet ElastiCache
+// accepts for AUTH tokens and passwords.
+func secret(ctx *pulumi.Context, r Args, resource, what, description string) (*credentials.Credential, error) {
+	return credentials.New(ctx, r.Prefix+"-redis-"+resource, credentials.Args{
+		SecretName:         fmt.Sprintf("suoke/%s/redis/%s", ctx.Stack(), what),
+		Description:        description,
+		Length:             64,
+		AllowedPunctuation: credentials.ElastiCacheAuthTokenPunctuation,
+		KMSKeyID:           r.Key.Arn,
+		Protect:            r.Protect,
+		Tags:               r.Tags,
+	}, pulumi.Parent(r.Parent))
 }

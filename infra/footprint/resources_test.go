@@ -1,4 +1,4 @@
-package pod
+package footprint
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ import (
 // TestRequestsAreKubernetesQuantities: what a chart's resources value gets parses with Kubernetes'
 // own quantity parser, and the memory limit is twice the request as the parser counts bytes.
 func TestRequestsAreKubernetesQuantities(t *testing.T) {
-	v := Requests{CPUMilli: 250, MemoryMiB: 512}.Values()
+	v := Resources{CPUMilli: 250, MemoryMiB: 512}.Values()
 	req := v["requests"].(map[string]any)
 	cpu, err := resource.ParseQuantity(req["cpu"].(string))
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package database
+package crd
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ var PodMonitorAPIVersion = monitoringv1.SchemeGroupVersion.String()
 // at the chart's version (v1.21.1).
 var CertManagerAPIVersion = cmv1.SchemeGroupVersion.String()
 
-// specTypes maps every kind this package renders to its spec struct. render goes through it, and
+// specTypes maps every kind this package renders to its spec struct. Render goes through it, and
 // the guard test decodes each recorded object back into it with unknown fields disallowed.
 var specTypes = map[string]func() any{
 	CNPGAPIVersion + "/" + KindCluster:                        func() any { return &ClusterSpec{} },
@@ -72,27 +72,27 @@ func specMap(apiVersion, kind string, spec any) (map[string]any, error) {
 	return m, nil
 }
 
-// object names one Kubernetes object.
-type object struct {
-	apiVersion, kind, name, namespace string
-	labels                            map[string]string
+// Object names one Kubernetes object.
+type Object struct {
+	APIVersion, Kind, Name, Namespace string
+	Labels                            map[string]string
 }
 
-// render registers a typed spec as a CustomResource with an explicit object name (the names are
+// Render registers a typed spec as a CustomResource with an explicit object name (the names are
 // contracts: services, secrets and the backup folder derive from them).
-func render(ctx *pulumi.Context, resourceName string, o object, spec any, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	m, err := specMap(o.apiVersion, o.kind, spec)
+func Render(ctx *pulumi.Context, resourceName string, o Object, spec any, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	m, err := specMap(o.APIVersion, o.Kind, spec)
 	if err != nil {
 		return nil, err
 	}
-	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(o.name), Labels: pulumi.ToStringMap(o.labels)}
+	meta := &metav1.ObjectMetaArgs{Name: pulumi.String(o.Name), Labels: pulumi.ToStringMap(o.Labels)}
 	// A cluster-scoped kind (a ClusterIssuer) has no namespace.
-	if o.namespace != "" {
-		meta.Namespace = pulumi.String(o.namespace)
+	if o.Namespace != "" {
+		meta.Namespace = pulumi.String(o.Namespace)
 	}
 	return apiextensions.NewCustomResource(ctx, resourceName, &apiextensions.CustomResourceArgs{
-		ApiVersion:  pulumi.String(o.apiVersion),
-		Kind:        pulumi.String(o.kind),
+		ApiVersion:  pulumi.String(o.APIVersion),
+		Kind:        pulumi.String(o.Kind),
 		Metadata:    meta,
 		OtherFields: kubernetes.UntypedArgs{"spec": m},
 	}, opts...)

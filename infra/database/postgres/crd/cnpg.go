@@ -1,4 +1,8 @@
-package database
+// Package crd is the custom resources PostgreSQL is declared with, as typed structs: CloudNativePG's
+// and the Barman Cloud plugin's, written here (cnpg.go), and cert-manager's and prometheus-operator's
+// from their upstream modules; and the one way a typed spec becomes a CustomResource (Render), which
+// checks that it decodes strictly back into its kind's struct (DecodeSpec).
+package crd
 
 import (
 	corev1 "k8s.io/api/core/v1"
@@ -12,8 +16,8 @@ import (
 // pkg/api/config.go; plugin-barman-cloud api/v1/objectstore_types.go at v0.13.0; read 2026-11-25).
 // Only the fields this program sets are declared; every tag is the upstream one. Kubernetes core
 // types come from k8s.io/api, the upstream module itself. Whatever reaches a CustomResource passes
-// through these structs (render.go), and a test decodes every rendered object back into them with
-// unknown fields disallowed.
+// through these structs (render.go), and a test of package postgres decodes every rendered object
+// back into them with unknown fields disallowed.
 
 // API groups and kinds.
 const (

@@ -1,4 +1,9 @@
-package database
+// Package postgres builds PostgreSQL as a CloudNativePG cluster on the database node pool: the
+// operator and the Barman Cloud plugin, the Cluster sized from the pool's node (sizing.go), its two
+// CAs and the client certificates (pki.go), the pooler, a database and an owner role per service,
+// and WAL archiving and base backups to S3. Every custom resource goes through the typed structs of
+// package crd. The data tier component (infra/database) builds it under itself.
+package postgres
 
 import (
 	"fmt"
@@ -7,7 +12,6 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	k8scorev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	k8smetav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -17,6 +21,7 @@ import (
 
 	"github.com/suoke-life/suoke-platform/infra/config"
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres/crd"
 	"github.com/suoke-life/suoke-platform/infra/footprint"
 	kitiam "github.com/suoke-life/suoke-platform/infra/iam"
 	"github.com/suoke-life/suoke-platform/infra/pins"
@@ -26,13 +31,13 @@ import (
 
 // Requests of the data tier's platform workloads (chart values below; the capacity check sums them).
 var (
-	operatorResources = Resources{CPUMilli: 100, MemoryMiB: 256}
-	pluginResources   = Resources{CPUMilli: 50, MemoryMiB: 128}
-	poolerResources   = Resources{CPUMilli: 100, MemoryMiB: 128}
+	operatorResources = footprint.Resources{CPUMilli: 100, MemoryMiB: 256}
+	pluginResources   = footprint.Resources{CPUMilli: 50, MemoryMiB: 128}
+	poolerResources   = footprint.Resources{CPUMilli: 100, MemoryMiB: 128}
 )
 
 // sizing is each instance's share of a database node (SizeFor).
-func (pa PostgresArgs) sizing() Sizing {
+func (pa Args) sizing() Sizing {
 	return SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, pa.Settings.MaxConnections)
 }
 
@@ -40,13 +45,13 @@ func (pa PostgresArgs) sizing() Sizing {
 // cluster is built): the instances with their backup sidecar on the database pool, the operator, the
 // Barman Cloud plugin and the pooler on the platform's (monitoring) pool. The same numbers as the
 // chart values and the Cluster and Pooler specs below.
-func (pa PostgresArgs) Footprints() []footprint.Footprint {
+func (pa Args) Footprints() []footprint.Footprint {
 	size, s := pa.sizing(), pa.Settings
-	f := func(tier config.Tier, name string, replicas int, r Resources) footprint.Footprint {
+	f := func(tier config.Tier, name string, replicas int, r footprint.Resources) footprint.Footprint {
 		return footprint.Footprint{Tier: tier, Name: name, Replicas: replicas, CPUMilli: r.CPUMilli, MemoryMiB: r.MemoryMiB, Source: "database"}
 	}
 	return []footprint.Footprint{
-		f(config.TierDatabase, pa.Namespace+"/"+ClusterName, s.Instances, Resources{size.CPUMilli + SidecarCPUMilli, size.MemoryMiB + SidecarMemoryMiB}),
+		f(config.TierDatabase, pa.Namespace+"/"+ClusterName, s.Instances, footprint.Resources{CPUMilli: size.CPUMilli + SidecarCPUMilli, MemoryMiB: size.MemoryMiB + SidecarMemoryMiB}),
 		f(config.TierMonitoring, pa.OperatorNamespace+"/cnpg-operator", operatorReplicas, operatorResources),
 		f(config.TierMonitoring, pa.OperatorNamespace+"/barman-cloud", 1, pluginResources),
 		f(config.TierMonitoring, pa.Namespace+"/"+PoolerName, s.PoolerInstances, poolerResources),
@@ -79,14 +84,9 @@ func (p Placement) values() pulumi.Map {
 	return pulumi.Map{"nodeSelector": pulumi.ToStringMap(p.NodeSelector), "tolerations": tols}
 }
 
-func (r Resources) values() pulumi.Map {
-	return pulumi.Map{
-		"requests": pulumi.StringMap{"cpu": pulumi.Sprintf("%dm", r.CPUMilli), "memory": pulumi.Sprintf("%dMi", r.MemoryMiB)},
-		"limits":   pulumi.StringMap{"memory": pulumi.Sprintf("%dMi", 2*r.MemoryMiB)},
-	}
-}
-
-func (r Resources) requirements(limitCPU bool) corev1.ResourceRequirements {
+// requirements are the same requests (footprint.Resources.Values) as a typed container field; with
+// limitCPU the limits equal the requests (Guaranteed QoS).
+func requirements(r footprint.Resources, limitCPU bool) corev1.ResourceRequirements {
 	req := corev1.ResourceList{corev1.ResourceCPU: quantity(fmt.Sprintf("%dm", r.CPUMilli)), corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", r.MemoryMiB))}
 	lim := corev1.ResourceList{corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", 2*r.MemoryMiB))}
 	if limitCPU {
@@ -99,18 +99,51 @@ func (r Resources) requirements(limitCPU bool) corev1.ResourceRequirements {
 // client's SQL.
 func roleName(service string) string { return strings.ReplaceAll(service, "-", "_") }
 
-func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d *Database) (*PostgresOutputs, error) {
-	pa := args.Postgres
+// Outputs are the PostgreSQL service names and the Secrets the services read.
+type Outputs struct {
+	// ClusterName is the CloudNativePG Cluster; its services are <name>-rw, -ro and -r.
+	ClusterName string
+	Namespace   string
+	// RWHost, ROHost and PoolerHost are in-cluster DNS names; port Port on each.
+	RWHost     string
+	ROHost     string
+	PoolerHost string
+	// ServerCAConfigMap is the ConfigMap, in every client namespace, whose ca.crt is the server CA's
+	// certificate (sslrootcert, for sslmode=verify-full). No CA key is ever handed to a client.
+	ServerCAConfigMap string
+	// Secrets maps each service to the Secret its client reads, in the service's own namespace
+	// (SecretNamespaces): a TLS client certificate cert-manager keeps renewed
+	// (<service>-postgres-client) or, for password services, a basic-auth Secret.
+	Secrets          map[string]string
+	SecretNamespaces map[string]string
+	// Databases maps each service to its PostgreSQL database and owner role name.
+	Databases map[string]string
+	// PasswordAuth lists the services whose role logs in with a password (through the pooler)
+	// instead of a client certificate.
+	PasswordAuth map[string]bool
+	// Sizing is each instance's resources and memory parameters.
+	Sizing Sizing
+}
+
+// Port is PostgreSQL's and the pooler's port.
+const Port = 5432
+
+// New builds the operator, the plugin, the backups' role and stores, the PKI, the Cluster, its
+// PodMonitors, the pooler, a role and a database per service, and the scheduled backup, as children
+// of Args.Parent, in the order a real `up` needs them.
+func New(ctx *pulumi.Context, a Args) (*Outputs, error) {
+	pa := &a
+	name := pa.Prefix
 	s := pa.Settings
 	k8s := pulumi.Provider(pa.KubeProvider)
-	parent := pulumi.Parent(d)
+	parent := pulumi.Parent(pa.Parent)
 
 	// 1. The operator and the Barman Cloud plugin, on the platform pool.
 	opValues := pa.Platform.values()
 	opValues["replicaCount"] = pulumi.Int(operatorReplicas)
 	opValues["image"] = release.Image(pa.Registries, pins.ImageCNPGOperator).Joined().Input()
 	opValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
-	opValues["resources"] = operatorResources.values()
+	opValues["resources"] = pulumi.Any(operatorResources.Values())
 	opValues["monitoring"] = pulumi.Map{"podMonitorEnabled": pulumi.Bool(true)}
 	operator, _, err := release.New(ctx, name+"-cnpg-operator", release.Args{Release: pins.ReleaseCNPG, Namespace: pa.OperatorNamespace,
 		Registries: pa.Registries, Values: opValues}, parent, k8s, pulumi.DependsOn(pa.DependsOn))
@@ -121,7 +154,7 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	plValues["image"] = release.Image(pa.Registries, pins.ImageBarmanPlugin).Split().Input()
 	plValues["sidecarImage"] = release.Image(pa.Registries, pins.ImageBarmanSidecar).Split().Input()
 	plValues["crds"] = pulumi.Map{"create": pulumi.Bool(true)}
-	plValues["resources"] = pluginResources.values()
+	plValues["resources"] = pulumi.Any(pluginResources.Values())
 	// The plugin must share the operator's namespace (plugin-barman-cloud docs, "Installation"); its
 	// certificates come from cert-manager (in pa.DependsOn).
 	plugin, _, err := release.New(ctx, name+"-barman-plugin", release.Args{Release: pins.ReleaseBarmanPlugin, Namespace: pa.OperatorNamespace,
@@ -131,22 +164,22 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	}
 
 	// 2. The archive's IAM role, assumable by the cluster's service account only (IRSA).
-	role, rolePolicy, roleARN, err := backupRole(ctx, name, args, parent)
+	role, rolePolicy, roleARN, err := backupRole(ctx, name, pa, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	ns := pa.Namespace
 	labels := map[string]string{"app.kubernetes.io/part-of": "suoke-data"}
-	cr := func(kind, objName string) object {
-		return object{apiVersion: CNPGAPIVersion, kind: kind, name: objName, namespace: ns, labels: labels}
+	cr := func(kind, objName string) crd.Object {
+		return crd.Object{APIVersion: crd.CNPGAPIVersion, Kind: kind, Name: objName, Namespace: ns, Labels: labels}
 	}
 
 	// 3. Where backups go, and (DR) where the cluster restores from: the server name is a folder
 	// in the bucket.
 	stores := []pulumi.Resource{}
-	store, err := render(ctx, name+"-object-store", object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: ObjectStoreName, namespace: ns, labels: labels},
-		objectStoreSpec(args.Env.DNSSuffix, pa.Archive, pa.Settings.BackupRetentionDays), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
+	store, err := crd.Render(ctx, name+"-object-store", crd.Object{APIVersion: crd.BarmanAPIVersion, Kind: crd.KindObjectStore, Name: ObjectStoreName, Namespace: ns, Labels: labels},
+		objectStoreSpec(pa.Env.DNSSuffix, pa.Archive, pa.Settings.BackupRetentionDays), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +187,8 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	// The archives this cluster reads: the bootstrap source's copy and the topology's peer. No
 	// retention on either: expiring another cluster's history is that cluster's business.
 	for _, rs := range pa.readStores() {
-		s, err := render(ctx, name+"-object-store-"+strings.TrimPrefix(rs.name, ClusterName+"-"), object{apiVersion: BarmanAPIVersion, kind: KindObjectStore, name: rs.name, namespace: ns, labels: labels},
-			objectStoreSpec(args.Env.DNSSuffix, rs.target, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
+		s, err := crd.Render(ctx, name+"-object-store-"+strings.TrimPrefix(rs.name, ClusterName+"-"), crd.Object{APIVersion: crd.BarmanAPIVersion, Kind: crd.KindObjectStore, Name: rs.name, Namespace: ns, Labels: labels},
+			objectStoreSpec(pa.Env.DNSSuffix, rs.target, 0), parent, k8s, pulumi.DependsOn([]pulumi.Resource{plugin}))
 		if err != nil {
 			return nil, err
 		}
@@ -163,12 +196,12 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 	}
 
 	// 4. The CAs (pki.go), then the cluster.
-	certs, err := buildPKI(ctx, name, args, key, parent, k8s)
+	certs, err := buildPKI(ctx, name, pa, parent, k8s)
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := render(ctx, name+"-postgres", cr(KindCluster, ClusterName), clusterSpec(pa, roleARN),
-		parent, k8s, pulumi.Protect(args.Protect), pulumi.RetainOnDelete(args.Protect),
+	cluster, err := crd.Render(ctx, name+"-postgres", cr(crd.KindCluster, ClusterName), clusterSpec(pa, roleARN),
+		parent, k8s, pulumi.Protect(pa.Protect), pulumi.RetainOnDelete(pa.Protect),
 		// The operator's CRD and webhook first; the plugin and its stores before the first WAL
 		// segment is archived; the role before the pods start calling S3; the CAs before the
 		// operator looks for them.
@@ -191,21 +224,21 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 				{SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_pod_label_cnpg_io_cluster"}, TargetLabel: "cluster"},
 			}}},
 		}
-		if _, err := render(ctx, name+"-podmonitor-"+pm.role, object{apiVersion: PodMonitorAPIVersion, kind: monitoringv1.PodMonitorsKind,
-			name: ClusterName + "-" + pm.role, namespace: ns, labels: labels}, pmSpec, parent, k8s,
+		if _, err := crd.Render(ctx, name+"-podmonitor-"+pm.role, crd.Object{APIVersion: crd.PodMonitorAPIVersion, Kind: monitoringv1.PodMonitorsKind,
+			Name: ClusterName + "-" + pm.role, Namespace: ns, Labels: labels}, pmSpec, parent, k8s,
 			pulumi.DependsOn(append([]pulumi.Resource{cluster}, pa.DependsOn...))); err != nil {
 			return nil, err
 		}
 	}
 
 	// 6. The pooler, for the clients that authenticate with a password (see poolerSpec).
-	if _, err := render(ctx, name+"-pooler", cr(KindPooler, PoolerName), poolerSpec(pa), parent, k8s, after); err != nil {
+	if _, err := crd.Render(ctx, name+"-pooler", cr(crd.KindPooler, PoolerName), poolerSpec(pa), parent, k8s, after); err != nil {
 		return nil, err
 	}
 
 	// 7. A role and a database per service.
 	size := pa.sizing()
-	out := &PostgresOutputs{
+	out := &Outputs{
 		Sizing:            size,
 		ClusterName:       ClusterName,
 		Namespace:         ns,
@@ -228,7 +261,7 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 		return nil, err
 	}
 	for _, svc := range services {
-		secret, err := serviceRole(ctx, name, args, key, svc, passwords[svc], cr, cluster, certs, parent, k8s)
+		secret, err := serviceRole(ctx, name, pa, svc, passwords[svc], cr, cluster, certs, parent, k8s)
 		if err != nil {
 			return nil, err
 		}
@@ -240,14 +273,14 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 
 	// 8. The daily base backup (WAL is archived continuously); the first one right away.
 	immediate := true
-	if _, err := render(ctx, name+"-scheduled-backup", cr(KindScheduledBackup, ClusterName+"-daily"), ScheduledBackupSpec{
+	if _, err := crd.Render(ctx, name+"-scheduled-backup", cr(crd.KindScheduledBackup, ClusterName+"-daily"), crd.ScheduledBackupSpec{
 		Schedule:             s.BackupSchedule,
 		Immediate:            &immediate,
-		Cluster:              LocalObjectReference{Name: ClusterName},
-		BackupOwnerReference: BackupOwnerScheduled,
-		Method:               BackupMethodPlugin,
-		Target:               BackupTargetStandby,
-		PluginConfiguration:  &BackupPluginConfiguration{Name: BarmanPluginName},
+		Cluster:              crd.LocalObjectReference{Name: ClusterName},
+		BackupOwnerReference: crd.BackupOwnerScheduled,
+		Method:               crd.BackupMethodPlugin,
+		Target:               crd.BackupTargetStandby,
+		PluginConfiguration:  &crd.BackupPluginConfiguration{Name: crd.BarmanPluginName},
 	}, parent, k8s, after); err != nil {
 		return nil, err
 	}
@@ -260,14 +293,13 @@ func buildPostgres(ctx *pulumi.Context, name string, args Args, key *kms.Key, d 
 // password lives in Secrets Manager and reaches the operator as a basic-auth Secret in the cluster's
 // namespace, and the service as one in its own (<service>-postgres-password). It returns the name of
 // the Secret the service's client reads.
-func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc string, password bool,
-	cr func(kind, objName string) object, cluster pulumi.Resource, certs *pki, parent, k8s pulumi.ResourceOption) (string, error) {
-	pa := args.Postgres
+func serviceRole(ctx *pulumi.Context, name string, pa *Args, svc string, password bool,
+	cr func(kind, objName string) crd.Object, cluster pulumi.Resource, certs *pki, parent, k8s pulumi.ResourceOption) (string, error) {
 	role := roleName(svc)
-	spec := DatabaseRoleSpec{
-		RoleConfiguration: RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
-		ClusterRef:        LocalObjectReference{Name: ClusterName},
-		ReclaimPolicy:     ReclaimRetain,
+	spec := crd.DatabaseRoleSpec{
+		RoleConfiguration: crd.RoleConfiguration{Name: role, Comment: "owner of database " + role + " (service " + svc + ")", Login: true},
+		ClusterRef:        crd.LocalObjectReference{Name: ClusterName},
+		ReclaimPolicy:     crd.ReclaimRetain,
 	}
 	deps := []pulumi.Resource{cluster}
 	var clientSecret string
@@ -279,9 +311,9 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 			Length:      40,
 			// Safe inside a connection URI without escaping.
 			AllowedPunctuation: "-_",
-			KMSKeyID:           key.Arn,
-			Protect:            args.Protect,
-			Tags:               args.Tags,
+			KMSKeyID:           pa.Key.Arn,
+			Protect:            pa.Protect,
+			Tags:               pa.Tags,
 		}, parent)
 		if err != nil {
 			return "", err
@@ -303,7 +335,7 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 		}, parent, k8s, pulumi.DependsOn(pa.ClientDependsOn)); err != nil {
 			return "", err
 		}
-		spec.PasswordSecret = &LocalObjectReference{Name: operatorSecret}
+		spec.PasswordSecret = &crd.LocalObjectReference{Name: operatorSecret}
 		deps = append(deps, k8sSecret)
 	} else {
 		// No password at all: pg_hba admits the role by certificate only (clusterSpec).
@@ -314,15 +346,15 @@ func serviceRole(ctx *pulumi.Context, name string, args Args, key *kms.Key, svc 
 		}
 		clientSecret = s
 	}
-	dbRole, err := render(ctx, name+"-role-"+svc, cr(KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
+	dbRole, err := crd.Render(ctx, name+"-role-"+svc, cr(crd.KindDatabaseRole, svc), spec, parent, k8s, pulumi.DependsOn(deps))
 	if err != nil {
 		return "", err
 	}
-	if _, err := render(ctx, name+"-db-"+svc, cr(KindDatabase, svc), DatabaseSpec{
-		ClusterRef:    LocalObjectReference{Name: ClusterName},
+	if _, err := crd.Render(ctx, name+"-db-"+svc, cr(crd.KindDatabase, svc), crd.DatabaseSpec{
+		ClusterRef:    crd.LocalObjectReference{Name: ClusterName},
 		Name:          role,
 		Owner:         role,
-		ReclaimPolicy: ReclaimRetain,
+		ReclaimPolicy: crd.ReclaimRetain,
 	}, parent, k8s, pulumi.DependsOn([]pulumi.Resource{cluster, dbRole})); err != nil {
 		return "", err
 	}
@@ -352,7 +384,7 @@ type readStore struct {
 }
 
 // bootstrapSource is what the cluster is created from: the topology's bootstrap, else Restore.
-func (pa *PostgresArgs) bootstrapSource() *config.ArchiveTarget {
+func (pa *Args) bootstrapSource() *config.ArchiveTarget {
 	if t := pa.Topology; t != nil {
 		return t.Bootstrap
 	}
@@ -360,7 +392,7 @@ func (pa *PostgresArgs) bootstrapSource() *config.ArchiveTarget {
 }
 
 // readStores are the ObjectStores of the archives the cluster reads besides its own.
-func (pa *PostgresArgs) readStores() []readStore {
+func (pa *Args) readStores() []readStore {
 	var out []readStore
 	b := pa.bootstrapSource()
 	if t := pa.Topology; t != nil {
@@ -375,14 +407,14 @@ func (pa *PostgresArgs) readStores() []readStore {
 	return out
 }
 
-func barmanExternal(name, store, server string) ExternalCluster {
-	return ExternalCluster{Name: name, PluginConfiguration: &PluginConfiguration{Name: BarmanPluginName,
+func barmanExternal(name, store, server string) crd.ExternalCluster {
+	return crd.ExternalCluster{Name: name, PluginConfiguration: &crd.PluginConfiguration{Name: crd.BarmanPluginName,
 		Parameters: map[string]string{"barmanObjectName": store, "serverName": server}}}
 }
 
 // clusterSpec is the CloudNativePG Cluster: instances one per AZ on the database pool, sized from
 // the node, synchronous quorum replication, TLS-only access, WAL archived through the plugin.
-func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
+func clusterSpec(pa *Args, roleARN string) crd.ClusterSpec {
 	s := pa.Settings
 	size := SizeFor(pa.NodeAllocatable.CPUMilli, pa.NodeAllocatable.MemoryMiB, pa.Headroom, s.MaxConnections)
 	yes, no := true, false
@@ -405,43 +437,43 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 			hba = append(hba, fmt.Sprintf("hostssl %[1]s %[1]s all cert", roleName(svc)))
 		}
 	}
-	cpu := Resources{CPUMilli: size.CPUMilli, MemoryMiB: size.MemoryMiB}
+	cpu := footprint.Resources{CPUMilli: size.CPUMilli, MemoryMiB: size.MemoryMiB}
 
-	spec := ClusterSpec{
+	spec := crd.ClusterSpec{
 		Description: "suoke PostgreSQL: a primary and replicas, one per AZ",
 		ImageName:   pa.Registries.Image(pins.Ref(pins.ImagePostgres)),
 		Instances:   s.Instances,
-		PostgresConfiguration: PostgresConfiguration{
+		PostgresConfiguration: crd.PostgresConfiguration{
 			Parameters: params,
 			PgHBA:      hba,
 		},
 		EnableSuperuserAccess:  &no,
-		StorageConfiguration:   StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.StorageGiB), ResizeInUseVolumes: &yes},
-		WalStorage:             &StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.WALStorageGiB), ResizeInUseVolumes: &yes},
-		ServiceAccountTemplate: &ServiceAccountTemplate{Metadata: Metadata{Annotations: map[string]string{irsaAnnotation: roleARN}}},
-		Affinity: AffinityConfiguration{
+		StorageConfiguration:   crd.StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.StorageGiB), ResizeInUseVolumes: &yes},
+		WalStorage:             &crd.StorageConfiguration{StorageClass: &sc, Size: fmt.Sprintf("%dGi", s.WALStorageGiB), ResizeInUseVolumes: &yes},
+		ServiceAccountTemplate: &crd.ServiceAccountTemplate{Metadata: crd.Metadata{Annotations: map[string]string{irsaAnnotation: roleARN}}},
+		Affinity: crd.AffinityConfiguration{
 			EnablePodAntiAffinity: &yes,
 			TopologyKey:           ZoneLabel,
-			PodAntiAffinityType:   PodAntiAffinityHard,
+			PodAntiAffinityType:   crd.PodAntiAffinityHard,
 			NodeSelector:          pa.Database.NodeSelector,
 			Tolerations:           pa.Database.Tolerations,
 		},
 		// Guaranteed QoS: requests equal limits.
-		Resources: cpu.requirements(true),
+		Resources: requirements(cpu, true),
 		// Updates roll the replicas, then switch the primary over rather than restarting it in place.
-		PrimaryUpdateStrategy: PrimaryUpdateUnsuper,
-		PrimaryUpdateMethod:   PrimaryUpdateSwitch,
+		PrimaryUpdateStrategy: crd.PrimaryUpdateUnsuper,
+		PrimaryUpdateMethod:   crd.PrimaryUpdateSwitch,
 		EnablePDB:             &yes,
 		// Both CAs are ours (pki.go); the operator issues the server certificate from the first, and
 		// the replication and pooler certificates from the second. The pooler serves the server
 		// certificate to its clients, so its service names must be in it for verify-full.
-		Certificates: &CertificatesConfiguration{
+		Certificates: &crd.CertificatesConfiguration{
 			ServerCASecret:    ServerCASecret,
 			ClientCASecret:    ClientCASecret,
 			ServerAltDNSNames: serviceNames(PoolerName, pa.Namespace),
 		},
-		Plugins: []PluginConfiguration{{
-			Name:          BarmanPluginName,
+		Plugins: []crd.PluginConfiguration{{
+			Name:          crd.BarmanPluginName,
 			IsWALArchiver: &yes,
 			Parameters:    map[string]string{"barmanObjectName": ObjectStoreName, "serverName": pa.Archive.ServerName},
 		}},
@@ -450,7 +482,7 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 	// rather than go unreplicated when none is healthy, so losing a zone loses no committed
 	// transaction. A single instance has nobody to wait for.
 	if s.Instances > 1 {
-		spec.PostgresConfiguration.Synchronous = &SynchronousReplicaConfiguration{Method: SyncMethodAny, Number: 1, DataDurability: DurabilityRequired}
+		spec.PostgresConfiguration.Synchronous = &crd.SynchronousReplicaConfiguration{Method: crd.SyncMethodAny, Number: 1, DataDurability: crd.DurabilityRequired}
 	}
 	// The distributed topology (CloudNativePG docs replica_cluster.md, "Distributed Topology", at
 	// v1.30.0, read 2026-12-02): both clusters list both archives as external clusters, name the
@@ -460,11 +492,11 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 	// last WAL and leaves status.demotionToken); naming itself primary promotes a replica, after
 	// replaying to the token's LSN when promotionToken is given, at once (a failover) when not.
 	if t := pa.Topology; t != nil {
-		spec.ExternalClusters = []ExternalCluster{
+		spec.ExternalClusters = []crd.ExternalCluster{
 			barmanExternal(t.Self, ObjectStoreName, t.Self),
 			barmanExternal(t.Peer.ServerName, PeerStoreName, t.Peer.ServerName),
 		}
-		spec.ReplicaCluster = &ReplicaClusterConfiguration{Self: t.Self, Primary: t.Primary, Source: t.Peer.ServerName, PromotionToken: t.PromotionToken}
+		spec.ReplicaCluster = &crd.ReplicaClusterConfiguration{Self: t.Self, Primary: t.Primary, Source: t.Peer.ServerName, PromotionToken: t.PromotionToken}
 	}
 	if b := pa.bootstrapSource(); b != nil {
 		// Restore the source's base backup and replay its WAL from the object store. The peer's
@@ -475,9 +507,9 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 			source = OriginClusterName
 			spec.ExternalClusters = append(spec.ExternalClusters, barmanExternal(source, OriginStoreName, b.ServerName))
 		}
-		spec.Bootstrap = &BootstrapConfiguration{Recovery: &BootstrapRecovery{Source: source}}
+		spec.Bootstrap = &crd.BootstrapConfiguration{Recovery: &crd.BootstrapRecovery{Source: source}}
 	} else {
-		spec.Bootstrap = &BootstrapConfiguration{InitDB: &BootstrapInitDB{
+		spec.Bootstrap = &crd.BootstrapConfiguration{InitDB: &crd.BootstrapInitDB{
 			Database: "app", Owner: "app", DataChecksums: &yes, Encoding: "UTF8",
 			// The builtin provider's C.UTF-8 does not change with the image's glibc, so an image
 			// update cannot silently corrupt text indexes.
@@ -490,21 +522,18 @@ func clusterSpec(pa *PostgresArgs, roleARN string) ClusterSpec {
 // objectStoreSpec points the plugin at a bucket. The endpoint is named because the archive may sit
 // in the other region of the pair (standby DR), and China's endpoints end in amazonaws.com.cn.
 // retentionDays 0 sets no retention policy.
-func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int) ObjectStoreSpec {
+func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int) crd.ObjectStoreSpec {
 	jobs := int32(2)
-	spec := ObjectStoreSpec{
-		Configuration: BarmanObjectStoreConfiguration{
-			AWS:             &S3Credentials{InheritFromIAMRole: true},
+	spec := crd.ObjectStoreSpec{
+		Configuration: crd.BarmanObjectStoreConfiguration{
+			AWS:             &crd.S3Credentials{InheritFromIAMRole: true},
 			EndpointURL:     "https://s3." + t.Region + "." + dnsSuffix,
 			DestinationPath: t.Path(),
-			Wal:             &WalBackupConfiguration{Compression: CompressionGzip, MaxParallel: 4},
-			Data:            &DataBackupConfiguration{Compression: CompressionGzip, Jobs: &jobs},
+			Wal:             &crd.WalBackupConfiguration{Compression: crd.CompressionGzip, MaxParallel: 4},
+			Data:            &crd.DataBackupConfiguration{Compression: crd.CompressionGzip, Jobs: &jobs},
 		},
-		InstanceSidecarConfiguration: InstanceSidecarConfiguration{
-			Resources: corev1.ResourceRequirements{
-				Requests: corev1.ResourceList{corev1.ResourceCPU: quantity(fmt.Sprintf("%dm", SidecarCPUMilli)), corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", SidecarMemoryMiB))},
-				Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity(fmt.Sprintf("%dMi", 2*SidecarMemoryMiB))},
-			},
+		InstanceSidecarConfiguration: crd.InstanceSidecarConfiguration{
+			Resources: requirements(footprint.Resources{CPUMilli: SidecarCPUMilli, MemoryMiB: SidecarMemoryMiB}, false),
 		},
 	}
 	if retentionDays > 0 {
@@ -518,25 +547,25 @@ func objectStoreSpec(dnsSuffix string, t config.ArchiveTarget, retentionDays int
 // postgres-rw directly. Half of max_connections is the pooler's, shared by its pods' pools:
 // default_pool_size = (max_connections / 2) / (pods × pools), a pool per password role plus the
 // bootstrap app role; at least 5.
-func poolerSpec(pa *PostgresArgs) PoolerSpec {
+func poolerSpec(pa *Args) crd.PoolerSpec {
 	s := pa.Settings
 	instances := int32(s.PoolerInstances)
 	pools := len(s.PasswordServices) + 1
 	poolSize := max(5, s.MaxConnections/2/(s.PoolerInstances*pools))
-	return PoolerSpec{
-		Cluster:   LocalObjectReference{Name: ClusterName},
-		Type:      PoolerTypeRW,
+	return crd.PoolerSpec{
+		Cluster:   crd.LocalObjectReference{Name: ClusterName},
+		Type:      crd.PoolerTypeRW,
 		Instances: &instances,
-		PgBouncer: &PgBouncerSpec{
-			PoolMode: PoolModeTransaction,
+		PgBouncer: &crd.PgBouncerSpec{
+			PoolMode: crd.PoolModeTransaction,
 			Image:    pa.Registries.Image(pins.Ref(pins.ImagePgBouncer)),
 			Parameters: map[string]string{
 				"default_pool_size": fmt.Sprint(poolSize),
 				"max_client_conn":   "1000",
 			},
 		},
-		Template: &PodTemplateSpec{Spec: corev1.PodSpec{
-			Containers:   []corev1.Container{{Name: "pgbouncer", Resources: poolerResources.requirements(false)}},
+		Template: &crd.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers:   []corev1.Container{{Name: "pgbouncer", Resources: requirements(poolerResources, false)}},
 			NodeSelector: pa.Platform.NodeSelector,
 			Tolerations:  pa.Platform.Tolerations,
 			TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
@@ -550,9 +579,8 @@ func poolerSpec(pa *PostgresArgs) PoolerSpec {
 // backupRole is the IAM role the cluster's pods (and so the plugin's sidecar in them) assume
 // through IRSA to archive WAL and base backups. Its name is fixed so its ARN is known at preview
 // and the Cluster's spec never turns unknown.
-func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, string, error) {
-	pa := args.Postgres
-	env := args.Env
+func backupRole(ctx *pulumi.Context, name string, pa *Args, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, string, error) {
+	env := pa.Env
 	roleName := fmt.Sprintf("suoke-%s-postgres-backup", ctx.Stack())
 	var reads []config.ArchiveTarget
 	for _, rs := range pa.readStores() {
@@ -567,7 +595,7 @@ func backupRole(ctx *pulumi.Context, name string, args Args, parent pulumi.Resou
 		Description:     "PostgreSQL WAL archive and base backups (Barman Cloud plugin, IRSA)",
 		OIDCProviderARN: pa.OIDCProviderARN, OIDCIssuer: pa.OIDCIssuerURL,
 		Namespace: pa.Namespace, ServiceAccount: ClusterName,
-		Policy: pulumi.String(policy), Tags: tags.Of(args.Tags, nil),
+		Policy: pulumi.String(policy), Tags: tags.Of(pa.Tags, nil),
 	}, parent)
 	if err != nil {
 		return nil, nil, "", err

@@ -1,4 +1,4 @@
-package database
+package postgres
 
 import (
 	"crypto/ecdsa"
@@ -15,13 +15,13 @@ import (
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	k8scorev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	k8smetav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	apimetav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/suoke-life/suoke-platform/infra/credentials"
+	"github.com/suoke-life/suoke-platform/infra/database/postgres/crd"
 )
 
 // The PostgreSQL PKI. Two CAs, so that what lets a client verify the server cannot mint a client:
@@ -120,14 +120,14 @@ type storedCA struct {
 	key  pulumi.StringOutput
 }
 
-func makeCA(ctx *pulumi.Context, name, what string, args Args, key *kms.Key, parent pulumi.ResourceOption) (storedCA, error) {
+func makeCA(ctx *pulumi.Context, name, what string, pa *Args, parent pulumi.ResourceOption) (storedCA, error) {
 	stack := ctx.Stack()
 	cred, err := credentials.New(ctx, name, credentials.Args{
 		SecretName:  fmt.Sprintf("suoke/%s/postgres/%s-ca", stack, what),
 		Description: "PostgreSQL " + what + " CA (ca.crt, ca.key as JSON), stack " + stack,
-		KMSKeyID:    key.Arn,
-		Protect:     args.Protect,
-		Tags:        args.Tags,
+		KMSKeyID:    pa.Key.Arn,
+		Protect:     pa.Protect,
+		Tags:        pa.Tags,
 		Generate: func() (string, error) {
 			return newCA(fmt.Sprintf("suoke %s PostgreSQL %s CA", stack, what), time.Now().UTC(), CAValidity)
 		},
@@ -156,14 +156,13 @@ type pki struct {
 }
 
 // buildPKI makes both CAs and the Secrets, ClusterIssuer and ConfigMaps built from them.
-func buildPKI(ctx *pulumi.Context, name string, args Args, key *kms.Key, parent, k8s pulumi.ResourceOption) (*pki, error) {
-	pa := args.Postgres
+func buildPKI(ctx *pulumi.Context, name string, pa *Args, parent, k8s pulumi.ResourceOption) (*pki, error) {
 	out := &pki{}
-	server, err := makeCA(ctx, name+"-pg-server-ca", "server", args, key, parent)
+	server, err := makeCA(ctx, name+"-pg-server-ca", "server", pa, parent)
 	if err != nil {
 		return nil, err
 	}
-	client, err := makeCA(ctx, name+"-pg-client-ca", "client", args, key, parent)
+	client, err := makeCA(ctx, name+"-pg-client-ca", "client", pa, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +195,7 @@ func buildPKI(ctx *pulumi.Context, name string, args Args, key *kms.Key, parent,
 	if err != nil {
 		return nil, err
 	}
-	issuer, err := render(ctx, name+"-pg-client-issuer", object{apiVersion: CertManagerAPIVersion, kind: cmv1.ClusterIssuerKind, name: ClientIssuer},
+	issuer, err := crd.Render(ctx, name+"-pg-client-issuer", crd.Object{APIVersion: crd.CertManagerAPIVersion, Kind: cmv1.ClusterIssuerKind, Name: ClientIssuer},
 		cmv1.IssuerSpec{IssuerConfig: cmv1.IssuerConfig{CA: &cmv1.CAIssuer{SecretName: ClientCASecret}}},
 		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{issuerSecret}, pa.DependsOn...)))
 	if err != nil {
@@ -207,7 +206,7 @@ func buildPKI(ctx *pulumi.Context, name string, args Args, key *kms.Key, parent,
 }
 
 // clientNamespaces are the namespaces of the services with a database, sorted.
-func (pa *PostgresArgs) clientNamespaces() []string {
+func (pa *Args) clientNamespaces() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, svc := range pa.Databases {
@@ -221,7 +220,7 @@ func (pa *PostgresArgs) clientNamespaces() []string {
 }
 
 // serverCAConfigMaps put the server CA's certificate, and nothing else, in every client namespace.
-func (p *pki) serverCAConfigMaps(ctx *pulumi.Context, name string, pa *PostgresArgs, parent, k8s pulumi.ResourceOption) error {
+func (p *pki) serverCAConfigMaps(ctx *pulumi.Context, name string, pa *Args, parent, k8s pulumi.ResourceOption) error {
 	for _, ns := range pa.clientNamespaces() {
 		if _, err := k8scorev1.NewConfigMap(ctx, name+"-pg-server-ca-"+ns, &k8scorev1.ConfigMapArgs{
 			Metadata: &k8smetav1.ObjectMetaArgs{Name: pulumi.String(ServerCAConfigMap), Namespace: pulumi.String(ns)},
@@ -236,7 +235,7 @@ func (p *pki) serverCAConfigMaps(ctx *pulumi.Context, name string, pa *PostgresA
 // clientCertificate asks cert-manager for a service's client certificate in its own namespace: the
 // common name is its role (pg_hba "cert" compares it with the user name), client auth only, a new
 // key at each renewal.
-func (p *pki) clientCertificate(ctx *pulumi.Context, name, svc string, pa *PostgresArgs, parent, k8s pulumi.ResourceOption) (string, error) {
+func (p *pki) clientCertificate(ctx *pulumi.Context, name, svc string, pa *Args, parent, k8s pulumi.ResourceOption) (string, error) {
 	secret := svc + ClientCertSuffix
 	spec := cmv1.CertificateSpec{
 		CommonName:  roleName(svc),
@@ -247,8 +246,8 @@ func (p *pki) clientCertificate(ctx *pulumi.Context, name, svc string, pa *Postg
 		Usages:      []cmv1.KeyUsage{cmv1.UsageDigitalSignature, cmv1.UsageClientAuth},
 		PrivateKey:  &cmv1.CertificatePrivateKey{Algorithm: cmv1.ECDSAKeyAlgorithm, Size: 256, RotationPolicy: cmv1.RotationPolicyAlways},
 	}
-	if _, err := render(ctx, name+"-pg-client-cert-"+svc, object{apiVersion: CertManagerAPIVersion, kind: cmv1.CertificateKind,
-		name: secret, namespace: pa.ServiceNamespaces[svc]}, spec,
+	if _, err := crd.Render(ctx, name+"-pg-client-cert-"+svc, crd.Object{APIVersion: crd.CertManagerAPIVersion, Kind: cmv1.CertificateKind,
+		Name: secret, Namespace: pa.ServiceNamespaces[svc]}, spec,
 		parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{p.issuer}, pa.ClientDependsOn...))); err != nil {
 		return "", err
 	}
