@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/suoke-life/suoke-platform/tools/crdfacts/fact"
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
@@ -38,25 +39,10 @@ import (
 // date read). Regenerate with `go run ./tools/crdfacts` after moving a pin.
 var crdDir = filepath.Join("testdata", "crds")
 
-// crdFact is one file of crdDir (tools/crdfacts Fact).
-type crdFact struct {
-	Source struct {
-		Repository, Ref, Commit, Path, Read string
-	} `json:"source"`
-	Group   string                     `json:"group"`
-	Version string                     `json:"version"`
-	Kind    string                     `json:"kind"`
-	Scope   string                     `json:"scope"`
-	Schema  json.RawMessage            `json:"schema"`
-	Defs    map[string]json.RawMessage `json:"defs"`
-	// SchemaSHA256 is the digest of the expanded schema (compact JSON, sorted keys).
-	SchemaSHA256 string `json:"schemaSHA256"`
-}
-
 // crdSchema is a kind's schema made into what the API server builds from a CRD: the structural
 // schema (pruning, defaulting, list types, CEL) and the OpenAPI validator.
 type crdSchema struct {
-	fact       crdFact
+	fact       fact.Fact
 	structural *structuralschema.Structural
 	validator  apiservervalidation.SchemaValidator
 	cel        *cel.Validator
@@ -89,7 +75,7 @@ func loadCRDSchema(file string) (*crdSchema, error) {
 	if err != nil {
 		return nil, err
 	}
-	var f crdFact
+	var f fact.Fact
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/suoke-life/suoke-platform/tools/crdfacts/fact"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -80,35 +81,6 @@ var sources = []source{
 	{repo: "aws/eks-charts", ref: "5239609242f3430be50fb0b714a24d3ef2b47983", path: "stable/aws-load-balancer-controller/crds/crds.yaml", pin: "pins.ReleaseLBController 3.5.0", kinds: []string{"IngressClassParams"}},
 }
 
-// Fact is one file of tests/testdata/crds.
-type Fact struct {
-	Source  Source `json:"source"`
-	Group   string `json:"group"`
-	Version string `json:"version"`
-	Kind    string `json:"kind"`
-	Plural  string `json:"plural"`
-	Scope   string `json:"scope"`
-	// Schema is the version's openAPIV3Schema, an apiextensions/v1 JSONSchemaProps with $def references.
-	Schema json.RawMessage            `json:"schema"`
-	Defs   map[string]json.RawMessage `json:"defs,omitempty"`
-	// SchemaSHA256 is the digest of the schema with every $def expanded, as compact JSON with sorted
-	// keys: the test checks its expansion gives back exactly what was reduced.
-	SchemaSHA256 string `json:"schemaSHA256"`
-}
-
-// Source names where a Fact was read.
-type Source struct {
-	Repository string `json:"repository"`
-	Ref        string `json:"ref"`
-	Commit     string `json:"commit"`
-	Path       string `json:"path"`
-	// SHA256 is the upstream file's digest, so a re-run shows when the file changed at the same ref.
-	SHA256    string `json:"sha256"`
-	Pin       string `json:"pin"`
-	Read      string `json:"read"`
-	Generator string `json:"generator"`
-}
-
 func main() {
 	repos := flag.String("repos", "/work/.mirror", "directory with a clone of each GitHub source at <dir>/<owner>+<name>")
 	read := flag.String("read", time.Now().UTC().Format(time.DateOnly), "the date the sources are read")
@@ -133,18 +105,13 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			name := filepath.Join(*out, FileName(f.Group, f.Version, f.Kind))
+			name := filepath.Join(*out, fact.FileName(f.Group, f.Version, f.Kind))
 			if err := os.WriteFile(name, b, 0o644); err != nil {
 				log.Fatal(err)
 			}
 			fmt.Printf("%s\t%d bytes\n", name, len(b))
 		}
 	}
-}
-
-// FileName is where the fact of a kind is written; tests/crd_schema_test.go looks it up the same way.
-func FileName(group, version, kind string) string {
-	return group + "_" + version + "_" + kind + ".json"
 }
 
 func (s source) where() string {
@@ -157,8 +124,8 @@ func (s source) where() string {
 // helmAction is a line that is a Helm template action and nothing else.
 var helmAction = regexp.MustCompile(`(?m)^\s*\{\{.*\}\}\s*$\n?`)
 
-func (s source) fetch(repos string) ([]byte, Source, error) {
-	src := Source{Ref: s.ref, Path: s.path, Pin: s.pin}
+func (s source) fetch(repos string) ([]byte, fact.Source, error) {
+	src := fact.Source{Ref: s.ref, Path: s.path, Pin: s.pin}
 	var raw []byte
 	if s.repo != "" {
 		src.Repository = "github.com/" + s.repo
@@ -209,12 +176,12 @@ func git(dir string, args ...string) ([]byte, error) {
 }
 
 // reduce parses the CRDs of a file and keeps the wanted kinds' served v1-or-storage version.
-func reduce(raw []byte, s source, src Source) ([]Fact, error) {
+func reduce(raw []byte, s source, src fact.Source) ([]fact.Fact, error) {
 	want := map[string]bool{}
 	for _, k := range s.kinds {
 		want[k] = true
 	}
-	var facts []Fact
+	var facts []fact.Fact
 	for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(raw), -1) {
 		if strings.TrimSpace(doc) == "" {
 			continue
@@ -242,7 +209,7 @@ func reduce(raw []byte, s source, src Source) ([]Fact, error) {
 		if err != nil {
 			return nil, err
 		}
-		facts = append(facts, Fact{Source: src, Group: crd.Spec.Group, Version: ver.Name, Kind: crd.Spec.Names.Kind,
+		facts = append(facts, fact.Fact{Source: src, Group: crd.Spec.Group, Version: ver.Name, Kind: crd.Spec.Names.Kind,
 			Plural: crd.Spec.Names.Plural, Scope: string(crd.Spec.Scope), Schema: body, Defs: defs, SchemaSHA256: digest})
 	}
 	if len(want) > 0 {
@@ -360,7 +327,7 @@ func dedupe(schema apiextensionsv1.JSONSchemaProps) (body json.RawMessage, defs 
 }
 
 // encode writes a Fact as indented JSON, the source first, so a diff after a re-run reads.
-func encode(f Fact) ([]byte, error) {
+func encode(f fact.Fact) ([]byte, error) {
 	var buf bytes.Buffer
 	b, err := json.MarshalIndent(f, "", " ")
 	if err != nil {
